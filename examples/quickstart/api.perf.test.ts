@@ -1,0 +1,49 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Pool } from 'undici'
+import { afterAll, beforeAll } from 'vitest'
+import { expectPerformance, perfTest } from 'vitest-perf'
+
+// A small service to load: answers after ~5 ms, like a cached database read.
+const server = createServer((_req, res) => setTimeout(() => res.end('{"ok":true}'), 5))
+let pool: Pool
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 50 })
+})
+
+afterAll(async () => {
+  await pool.close()
+  server.closeAllConnections()
+  server.close()
+})
+
+perfTest('GET /orders at 300 requests per second', async ({ run }) => {
+  const result = await run(
+    {
+      executor: 'constant-arrival-rate',
+      rate: 300,
+      duration: '3s',
+      maxVUs: 50,
+      thresholds: { latency: ['p(95)<100ms'], errors: ['rate<0.01'] },
+    },
+    async (ctx) => {
+      const res = await ctx.time('get-orders', () => pool.request({ path: '/orders', method: 'GET' }))
+      await res.body.text()
+      ctx.rate('ok', res.statusCode === 200)
+    },
+  )
+  expectPerformance(result).toMeet({ throughput: ['avg>250'], 'latency{step:get-orders}': ['p(99)<200ms'], ok: ['rate>0.99'] })
+})
+
+perfTest('ramping VUs up and down', async ({ run }) => {
+  const result = await run(
+    { executor: 'ramping-vus', stages: [{ duration: '1s', target: 20 }, { duration: '1s', target: 20 }, { duration: '1s', target: 0 }] },
+    async () => {
+      const res = await pool.request({ path: '/', method: 'GET' })
+      await res.body.text()
+    },
+  )
+  expectPerformance(result).toMeet({ errors: ['rate<0.01'], iterations: ['count>100'] })
+})

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+import { perf } from '../src/plugin.ts'
+
+// The demo suite: what `npm run demo` runs. A user's project imports from 'vitest-perf/plugin'.
+export default defineConfig({
+  root: new URL('.', import.meta.url).pathname,
+  resolve: { alias: { 'vitest-perf': new URL('../src/index.ts', import.meta.url).pathname } },
+  plugins: [perf({ results: 'perf-results' })],
+  test: {
+    include: ['**/*.perf.test.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+  },
+})

@@ -1,0 +1,75 @@
+import type { z } from 'zod'
+import { PerfConfigError, type ConfigProblem } from '../errors.ts'
+import { compileThresholds } from '../thresholds/define.ts'
+import type { ThresholdDef } from '../thresholds/define.ts'
+import { EXECUTORS, executorSchemas, type ExecutorName, type ResolvedLoadConfig } from './schemas.ts'
+
+export interface ValidatedLoad {
+  config: ResolvedLoadConfig
+  thresholds: ThresholdDef[]
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling against docs/executors.md`
+  }
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required'
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+  }
+  return issue.message
+}
+
+/** Checks that cannot be expressed per field: bounds, VU pools. */
+function crossFieldProblems(config: ResolvedLoadConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  if ((config.executor === 'constant-vus' || config.executor === 'fixed-interval') && config.duration === undefined && config.iterations === undefined) {
+    problems.push({ path: 'duration', message: `unbounded run: ${config.executor} needs a duration and/or an iterations cap, e.g. duration: '30s'` })
+  }
+  if (config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') {
+    if (config.preAllocatedVUs !== undefined && config.preAllocatedVUs > config.maxVUs) {
+      problems.push({ path: 'preAllocatedVUs', message: `is ${config.preAllocatedVUs} but maxVUs is ${config.maxVUs}; raise maxVUs or lower preAllocatedVUs` })
+    }
+  }
+  if ((config.executor === 'ramping-vus' || config.executor === 'ramping-arrival-rate') && config.stages.every((s) => s.duration === 0)) {
+    problems.push({ path: 'stages', message: 'unbounded run: the stages add up to 0s; give at least one stage a duration' })
+  }
+  return problems
+}
+
+/**
+ * Validates a load config before anything starts and reports every problem at once,
+ * each with its path, in one PerfConfigError.
+ */
+export function validateLoadConfig(input: unknown): ValidatedLoad {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new PerfConfigError([{ path: '', message: `expected an object like { executor: 'constant-vus', vus: 10, duration: '30s' }, got ${JSON.stringify(input)}` }])
+  }
+  const record = input as Record<string, unknown>
+  const problems: ConfigProblem[] = []
+  const { defs, problems: thresholdProblems } = compileThresholds(record.thresholds ?? {}, 'thresholds')
+  const executor = record.executor
+  if (typeof executor !== 'string' || !(EXECUTORS as string[]).includes(executor)) {
+    const got = executor === undefined ? 'is required' : `unknown executor ${JSON.stringify(executor)}`
+    problems.push({ path: 'executor', message: `${got}; use one of ${EXECUTORS.join(', ')}` })
+    throw new PerfConfigError([...problems, ...thresholdProblems])
+  }
+  const parsed = executorSchemas[executor as ExecutorName].safeParse(input)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue) })
+  }
+  problems.push(...thresholdProblems)
+  if (parsed.success) problems.push(...crossFieldProblems(parsed.data as ResolvedLoadConfig))
+  if (problems.length > 0) throw new PerfConfigError(problems)
+
+  const config = { ...(parsed.data as Record<string, unknown>) }
+  delete config.thresholds
+  if (config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') {
+    config.preAllocatedVUs ??= Math.min(config.maxVUs as number, 10)
+  }
+  return { config: config as ResolvedLoadConfig, thresholds: defs }
+}

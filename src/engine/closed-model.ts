@@ -1,0 +1,36 @@
+import { sleep } from './clock.ts'
+import type { Runtime, Vu } from './runtime.ts'
+
+export interface ClosedLoopOptions {
+  /** Whether this VU may start another iteration (iteration caps). */
+  claim: (vu: Vu) => boolean
+  /** Pause after each iteration (fixed-interval). */
+  pauseMs?: number
+}
+
+/**
+ * One VU of a closed model: iterations back to back until the end time, a cap or a stop.
+ * Latency and service time are the same here: nothing is scheduled ahead of the VU.
+ */
+export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOptions): Promise<void> {
+  const { claim, pauseMs = 0 } = options
+  rt.activeVUs++
+  try {
+    for (;;) {
+      if (rt.stopping) return
+      const start = performance.now()
+      if (start >= rt.endAt || !claim(vu)) return
+      await vu.iterate(start, start)
+      if (pauseMs > 0) await sleep(Math.min(pauseMs, rt.endAt - performance.now()), rt.stopSignal)
+    }
+  } finally {
+    rt.activeVUs--
+  }
+}
+
+/** Starts `count` VUs running `options` and resolves when all have finished. */
+export async function runClosedVus(rt: Runtime, count: number, options: ClosedLoopOptions): Promise<void> {
+  const loops: Promise<void>[] = []
+  for (let i = 0; i < count; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
+  await Promise.all(loops)
+}

@@ -1,0 +1,96 @@
+import os from 'node:os'
+import type { LoadConfig } from '../config/schemas.ts'
+import { validateLoadConfig } from '../config/validate.ts'
+import { PerfConfigError } from '../errors.ts'
+import { initHistograms } from '../metrics/histogram.ts'
+import type { RunResult } from '../metrics/result.ts'
+import type { ThresholdDef } from '../thresholds/define.ts'
+import { evaluateThreshold } from '../thresholds/evaluate.ts'
+import type { Workflow } from './context.ts'
+import { executorFor } from './executors/index.ts'
+import { buildResult } from './build-result.ts'
+import { Runtime } from './runtime.ts'
+
+export interface RunOptions {
+  /** Stops the run early (state 'aborted'); in-flight iterations get gracefulStop to finish. */
+  signal?: AbortSignal
+  /** Label for reports. */
+  name?: string
+}
+
+// Seconds roll over on their own during stalls, so the timeline shows them.
+const TICK_MS = 100
+
+/**
+ * Validates `config`, runs `workflow` under it and returns what was measured. Throws only for
+ * bad configuration (before anything starts); failures inside the workflow are counted.
+ */
+export async function runLoad(config: LoadConfig, workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
+  const { config: resolved, thresholds } = validateLoadConfig(config)
+  if (typeof workflow !== 'function') {
+    throw new PerfConfigError([{ path: 'workflow', message: `must be a function (ctx) => { … }, got ${typeof workflow}` }])
+  }
+  await initHistograms()
+  const executor = executorFor(resolved)
+  const startedAt = new Date()
+  const rt = new Runtime(resolved, thresholds, workflow)
+  const plannedMs = executor.plannedMs(resolved)
+  rt.endAt = rt.t0 + plannedMs
+  watchThresholds(rt, thresholds)
+
+  const onAbort = () => rt.stop('signal', String(options.signal?.reason ?? 'aborted'))
+  if (options.signal?.aborted) onAbort()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const ticker = setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS)
+  let hardTimer: NodeJS.Timeout | undefined
+  try {
+    const deadline = new Promise<void>((resolve) => {
+      hardTimer = setTimeout(resolve, plannedMs + resolved.gracefulStop)
+      rt.onStop(() => {
+        clearTimeout(hardTimer)
+        hardTimer = setTimeout(resolve, resolved.gracefulStop)
+      })
+    })
+    await Promise.race([executor.run(rt, resolved), deadline])
+  } finally {
+    clearInterval(ticker)
+    clearTimeout(hardTimer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+  const end = performance.now()
+  if (rt.inflight > 0 || rt.queued() > 0) {
+    rt.recorder.interrupted = rt.inflight
+    for (let i = rt.queued(); i > 0; i--) rt.recorder.recordDropped(end)
+    rt.hardStop()
+  }
+  rt.recorder.finish(end)
+  try {
+    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
+  } finally {
+    rt.recorder.destroy()
+  }
+}
+
+/** abortOnFail thresholds are checked every second once their delayAbortEval has passed. */
+function watchThresholds(rt: Runtime, thresholds: ThresholdDef[]): void {
+  const watched = thresholds.filter((d) => d.abortOnFail && d.parsed.windowMs === undefined)
+  if (watched.length > 0) {
+    rt.recorder.onSecond = (second) => {
+      for (const def of watched) {
+        if (second * 1000 < def.delayAbortEvalMs) continue
+        const outcome = evaluateThreshold(def, rt.recorder.snapshot(def.metric))
+        if (!outcome.ok) return rt.stop('threshold', `${def.metric}: ${def.parsed.source} failed at ${second}s (actual ${outcome.actual})`)
+      }
+    }
+  }
+  rt.recorder.onWindowFail = (tracker) => {
+    const elapsed = performance.now() - rt.t0
+    if (tracker.def.abortOnFail && elapsed >= tracker.def.delayAbortEvalMs) {
+      rt.stop('threshold', `${tracker.def.metric}: ${tracker.def.parsed.source} failed in a window ending at ${Math.round(elapsed / 1000)}s`)
+    }
+  }
+}
+
+function environment(): RunResult['environment'] {
+  return { node: process.version, platform: process.platform, arch: process.arch, cpus: os.availableParallelism(), histograms: 'wasm' }
+}

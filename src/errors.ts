@@ -1,0 +1,64 @@
+/**
+ * Every error vitest-perf throws on purpose. Each has a stable code (listed in
+ * docs/troubleshooting.md) and a message that says what is wrong, where, and how to fix it.
+ */
+export class PerfError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+}
+
+/** One problem found while validating configuration, with its path (e.g. `stages[1].target`). */
+export interface ConfigProblem {
+  path: string
+  message: string
+}
+
+export class PerfConfigError extends PerfError {
+  readonly problems: ConfigProblem[]
+  constructor(problems: ConfigProblem[], subject = 'load config') {
+    const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
+    super(
+      'PERF_CONFIG_INVALID',
+      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was started:\n${lines.join('\n')}`,
+    )
+    this.problems = problems
+  }
+}
+
+export class PerfThresholdSyntaxError extends PerfError {
+  readonly expression: string
+  readonly position: number
+  constructor(expression: string, position: number, expected: string) {
+    super(
+      'PERF_THRESHOLD_SYNTAX',
+      `Invalid threshold "${expression}" at position ${position}: expected ${expected}.\n` +
+        `Valid forms: p(N)<V, avg<V, med<V, min<V, max<V, count<V, rate<V, value<V ` +
+        `with one of < <= > >= == !=, V a number with an optional unit (us, ms, s, m, h, %, /s), ` +
+        `and an optional window "over 10s". Example: "p(95)<200ms".`,
+    )
+    this.expression = expression
+    this.position = position
+  }
+}
+
+export class PerfThresholdError extends PerfError {
+  constructor(message: string) {
+    super('PERF_THRESHOLD_FAILED', message)
+  }
+}
+
+export class PerfHistogramError extends PerfError {
+  constructor(message: string) {
+    super('PERF_HISTOGRAM_INVALID', message)
+  }
+}
+
+export class PerfFixtureError extends PerfError {
+  constructor(message: string) {
+    super('PERF_FIXTURE_MISUSE', message)
+  }
+}

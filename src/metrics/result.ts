@@ -1,0 +1,73 @@
+import type { ResolvedLoadConfig } from '../config/schemas.ts'
+import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
+import type { LatencySummary } from './histogram.ts'
+
+export const RESULT_VERSION = 1
+
+/** The task.meta key under which RunResults travel from workers to reporters. */
+export const META_KEY = 'vitest-perf'
+
+/** One second of a run (the last point may be shorter: see `ms`). */
+export interface TimelinePoint {
+  /** Seconds since the start of the run. */
+  t: number
+  ms: number
+  iterations: number
+  errors: number
+  dropped: number
+  /** Iterations per second in this bucket. */
+  throughput: number
+  /** Latency from the planned start, in ms. */
+  p50: number
+  p95: number
+  p99: number
+  /** VUs busy or looping when the second closed. */
+  vus: number
+}
+
+export interface ErrorKind {
+  count: number
+  /** The first message seen for this kind. */
+  message: string
+}
+
+export type CustomMetricResult =
+  | { type: 'trend'; name: string; tags: Record<string, string>; summary: LatencySummary; histogram: string }
+  | { type: 'counter'; name: string; tags: Record<string, string>; count: number; rate: number }
+  | { type: 'rate'; name: string; tags: Record<string, string>; trues: number; total: number; rate: number }
+  | { type: 'gauge'; name: string; tags: Record<string, string>; value: number; min: number; max: number }
+
+export type RunState = 'completed' | 'aborted'
+
+/** Plain serialisable data: what a run measured. Crosses from workers to reporters as is. */
+export interface RunResult {
+  version: typeof RESULT_VERSION
+  name?: string
+  state: RunState
+  abort?: { reason: 'threshold' | 'signal'; detail: string }
+  config: ResolvedLoadConfig
+  startedAt: string
+  endedAt: string
+  durationMs: number
+  /** Iterations that finished (passed or failed). */
+  iterations: number
+  failed: number
+  /** Still running when gracefulStop ran out. */
+  interrupted: number
+  /** Planned by an open model but never started (no free VU). */
+  dropped: number
+  throughput: number
+  maxVUs: number
+  /** From the planned start: coordinated-omission corrected. */
+  latency: LatencySummary
+  /** From the actual start. */
+  serviceTime: LatencySummary
+  /** Encoded HDR histograms in microseconds. */
+  histograms: { latency: string; serviceTime: string }
+  errors: { count: number; rate: number; byKind: Record<string, ErrorKind> }
+  timeline: TimelinePoint[]
+  metrics: Record<string, CustomMetricResult>
+  thresholds: ThresholdOutcome[]
+  resources: unknown[]
+  environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }
+}

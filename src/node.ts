@@ -1,0 +1,7 @@
+export { PerfReporter } from './plugin/reporter.ts'
+export { formatSummary } from './reporters/console.ts'
+export { writeResultsJson } from './reporters/json.ts'
+export { decodeHistogram, encodeHistogram, mergeEncoded, summarize, initHistograms } from './metrics/histogram.ts'
+export { evaluateOnResult } from './thresholds/on-result.ts'
+export type { PerfTestEntry } from './reporters/collect.ts'
+export type { RunResult } from './metrics/result.ts'

@@ -1,0 +1,61 @@
+import { PerfConfigError, PerfError, PerfThresholdError } from '../errors.ts'
+import type { RunResult } from '../metrics/result.ts'
+import { compileThresholds, type ThresholdsInput } from './define.ts'
+import { formatThresholdTable } from './evaluate.ts'
+import { evaluateOnResult, TIMELINE_WINDOW_METRICS } from './on-result.ts'
+
+export interface MatcherResult {
+  pass: boolean
+  message: () => string
+}
+
+/** Pure matcher: does `result` meet every threshold? Message covers both the normal and .not case. */
+export function meetsThresholds(result: RunResult, thresholds: ThresholdsInput, negated = false): MatcherResult {
+  const { defs, problems } = compileThresholds(thresholds, 'toMeet')
+  for (const def of defs) {
+    if (def.parsed.windowMs !== undefined && !TIMELINE_WINDOW_METRICS.has(def.metric)) {
+      problems.push({
+        path: `toMeet.${def.metric}`,
+        message: `"${def.parsed.source}" needs per-window histograms, which only exist during the run; put it in the run config's thresholds instead`,
+      })
+    }
+  }
+  if (problems.length > 0) throw new PerfConfigError(problems, 'thresholds')
+  const outcomes = evaluateOnResult(result, defs)
+  const failed = outcomes.filter((o) => !o.ok).length
+  const label = result.name ? `"${result.name}"` : 'the run'
+  return {
+    pass: failed === 0,
+    message: () =>
+      negated
+        ? `expected ${label} not to meet the thresholds, but all ${outcomes.length} passed:\n${formatThresholdTable(outcomes)}`
+        : `${failed} of ${outcomes.length} thresholds failed for ${label}:\n${formatThresholdTable(outcomes)}`,
+  }
+}
+
+export class PerformanceAssertion {
+  private readonly result: RunResult
+  private readonly negated: boolean
+
+  constructor(result: RunResult, negated = false) {
+    this.result = result
+    this.negated = negated
+    if (typeof result !== 'object' || result === null || !('histograms' in result)) {
+      throw new PerfError('PERF_RESULT_INVALID', 'expectPerformance() needs the RunResult returned by run() or runLoad().')
+    }
+  }
+
+  get not(): PerformanceAssertion {
+    return new PerformanceAssertion(this.result, !this.negated)
+  }
+
+  /** k6-style thresholds keyed by metric: `{ latency: ['p(95)<50ms'], errors: ['rate<0.01'] }`. */
+  toMeet(thresholds: ThresholdsInput): void {
+    const outcome = meetsThresholds(this.result, thresholds, this.negated)
+    if (outcome.pass === this.negated) throw new PerfThresholdError(outcome.message())
+  }
+}
+
+export function expectPerformance(result: RunResult): PerformanceAssertion {
+  return new PerformanceAssertion(result)
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+import { perf, tiers } from './src/plugin.ts'
+
+export default defineConfig({
+  resolve: { alias: { 'vitest-perf': new URL('./src/index.ts', import.meta.url).pathname } },
+  plugins: [perf({ baselines: 'baselines', results: 'perf-results' })],
+  test: {
+    projects: [
+      ...tiers(),
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 3 } } },
+    ],
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+  },
+})
