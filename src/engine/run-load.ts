@@ -5,7 +5,7 @@ import { PerfConfigError } from '../errors.ts'
 import { initHistograms } from '../metrics/histogram.ts'
 import type { RunResult } from '../metrics/result.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
-import { evaluateThreshold } from '../thresholds/evaluate.ts'
+import { displayUnit, evaluateThreshold, formatValue } from '../thresholds/evaluate.ts'
 import type { Workflow } from './context.ts'
 import { executorFor } from './executors/index.ts'
 import { buildResult } from './build-result.ts'
@@ -78,8 +78,12 @@ function watchThresholds(rt: Runtime, thresholds: ThresholdDef[]): void {
     rt.recorder.onSecond = (second) => {
       for (const def of watched) {
         if (second * 1000 < def.delayAbortEvalMs) continue
-        const outcome = evaluateThreshold(def, rt.recorder.snapshot(def.metric))
-        if (!outcome.ok) return rt.stop('threshold', `${def.metric}: ${def.parsed.source} failed at ${second}s (actual ${outcome.actual})`)
+        const snapshot = rt.recorder.snapshot(def.metric)
+        const outcome = evaluateThreshold(def, snapshot)
+        if (!outcome.ok) {
+          const actual = formatValue(outcome.actual, displayUnit(snapshot?.type, def.parsed))
+          return rt.stop('threshold', `${def.metric}: ${def.parsed.source} failed at ${second}s, actual ${actual}`)
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import { ITERATION_CAP_MAX_MS, type Executor } from './executor.ts'
 export const constantVus: Executor<ConstantVusConfig> = {
   plannedMs: (c) => c.duration ?? ITERATION_CAP_MAX_MS,
   async run(rt, c) {
-    const cap = c.iterations ?? Infinity
-    await runClosedVus(rt, c.vus, { claim: () => rt.started < cap })
+    const cap = c.iterations
+    await runClosedVus(rt, c.vus, cap === undefined ? {} : { claim: () => rt.started < cap })
   },
 }

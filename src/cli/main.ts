@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { PerfError } from '../errors.ts'
+import type { PerfTestEntry } from '../reporters/collect.ts'
+import { formatSummary } from '../reporters/console.ts'
+
+const USAGE = `Usage: vitest-perf <command> [options]
+
+Commands:
+  report <results.json>   print the summary table of a results file written by the perf reporter
+
+Options:
+  -h, --help              show this help
+  -v, --version           print the version`
+
+async function readResults(file: string): Promise<PerfTestEntry[]> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    throw new PerfError('PERF_RESULTS_UNREADABLE', `Cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? String(cause)}). Run the perf tests first; the reporter writes perf-results/results.json.`)
+  }
+  let parsed: { version?: unknown; tests?: unknown }
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new PerfError('PERF_RESULTS_UNREADABLE', `${file} is not valid JSON. It may have been cut short or edited by hand; run the perf tests again to rewrite it.`)
+  }
+  if (parsed.version !== 1 || !Array.isArray(parsed.tests)) {
+    throw new PerfError('PERF_RESULTS_UNREADABLE', `${file} is not a vitest-perf results file of version 1 (found version ${JSON.stringify(parsed.version)}).`)
+  }
+  return parsed.tests as PerfTestEntry[]
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help') {
+    console.log(USAGE)
+    return command === undefined ? 1 : 0
+  }
+  if (command === '-v' || command === '--version') {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'))
+    console.log(pkg.version)
+    return 0
+  }
+  if (command === 'report') {
+    if (rest.length !== 1) {
+      console.error('vitest-perf report: give exactly one results file, e.g. vitest-perf report perf-results/results.json')
+      return 2
+    }
+    console.log(formatSummary(await readResults(rest[0])))
+    return 0
+  }
+  console.error(`vitest-perf: unknown command "${command}".\n\n${USAGE}`)
+  return 2
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error instanceof PerfError ? `${error.code}: ${error.message}` : error)
+      process.exitCode = 1
+    },
+  )
+}

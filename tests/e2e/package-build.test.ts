@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
+const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 })
+
+// The package as users get it: compiled to dist/, imported by plain Node, its bin run.
+describe('the built package', () => {
+  let pkg: string
+
+  beforeAll(() => {
+    pkg = mkdtempSync(path.join(tmpdir(), 'vitest-perf-pkg-'))
+    copyFileSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'))
+    symlinkSync(path.join(root, 'node_modules'), path.join(pkg, 'node_modules'))
+    const build = node([tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(pkg, 'dist')])
+    expect(build.status, build.stdout + build.stderr).toBe(0)
+  })
+
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }))
+
+  it('type-checks strictly, tests and benches included', () => {
+    const check = node([tsc, '-p', 'tsconfig.json', '--noEmit'])
+    expect(check.status, check.stdout + check.stderr).toBe(0)
+  })
+
+  it('imports from plain Node (outside Vitest) and runs a load', () => {
+    const script = path.join(pkg, 'script.mjs')
+    writeFileSync(
+      script,
+      `import { runLoad, perfTest } from './dist/index.js'
+       import { perf, tiers } from './dist/plugin.js'
+       import { decodeHistogram, mergeEncoded } from './dist/node.js'
+       const r = await runLoad({ executor: 'shared-iterations', vus: 2, iterations: 50 }, async () => {})
+       const merged = decodeHistogram(mergeEncoded([r.histograms.latency, r.histograms.latency]))
+       console.log(JSON.stringify({ iterations: r.iterations, merged: merged.totalCount, perfTest: typeof perfTest, perf: typeof perf, tiers: tiers().map((t) => t.test.name) }))`,
+    )
+    const run = node([script], pkg)
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({ iterations: 50, merged: 100, perfTest: 'function', perf: 'function', tiers: ['tier1', 'tier2', 'tier3'] })
+  })
+
+  it('ships a CLI whose report command prints the summary of a results file', () => {
+    const results = path.join(pkg, 'results.json')
+    const r = {
+      version: 1,
+      createdAt: new Date().toISOString(),
+      tests: [{ project: 'tier2', file: 'a.test.ts', test: 'orders', state: 'passed', results: [fakeResult()] }],
+    }
+    writeFileSync(results, JSON.stringify(r))
+    const run = node([path.join(pkg, 'dist/cli/main.js'), 'report', results])
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/\[tier2\] orders\s+constant-vus\s+10\s+5\.0\/s\s+1\.00ms\s+2\.00ms\s+3\.00ms\s+0\s+0\s+pass/)
+    const missing = node([path.join(pkg, 'dist/cli/main.js'), 'report', path.join(pkg, 'nope.json')])
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toMatch(/PERF_RESULTS_UNREADABLE: Cannot read .*nope\.json \(ENOENT\)/)
+    const version = node([path.join(pkg, 'dist/cli/main.js'), '--version'])
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+    const unknown = node([path.join(pkg, 'dist/cli/main.js'), 'launch'])
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown command "launch"/)
+  })
+})
+
+function fakeResult() {
+  const latency = { count: 10, min: 0.5, mean: 1.5, p50: 1, p90: 2, p95: 2, p99: 3, p999: 3, max: 3 }
+  return {
+    version: 1, name: 'orders', state: 'completed', config: { executor: 'constant-vus' }, iterations: 10, failed: 0, dropped: 0,
+    throughput: 5, latency, serviceTime: latency, errors: { count: 0, rate: 0, byKind: {} }, thresholds: [],
+  }
+}
