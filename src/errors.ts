@@ -23,7 +23,7 @@ export class PerfConfigError extends PerfError {
     const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
     super(
       'PERF_CONFIG_INVALID',
-      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was started:\n${lines.join('\n')}`,
+      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'})${subject === 'load config' ? '; nothing was started' : ''}:\n${lines.join('\n')}`,
     )
     this.problems = problems
   }
@@ -57,8 +57,9 @@ export class PerfHistogramError extends PerfError {
   }
 }
 
-export class PerfFixtureError extends PerfError {
-  constructor(message: string) {
-    super('PERF_FIXTURE_MISUSE', message)
+/** A database server could not be had or started; says which provider and how to fix it. */
+export class PerfInfraError extends PerfError {
+  constructor(code: 'PERF_INFRA_UNAVAILABLE' | 'PERF_INFRA_START_FAILED' | 'PERF_INFRA_URL_INVALID' | 'PERF_INFRA_BINARY_MISSING' | 'PERF_INFRA_BROKER', message: string, options?: ErrorOptions) {
+    super(code, message, options)
   }
 }

@@ -18,13 +18,14 @@ const count = (what: string) => z.number({ message: `${what} must be a number` }
 const vus = count('vus').min(1, 'vus must be at least 1')
 const stage = z.strictObject({ duration: duration, target: count('target').min(0, 'target must be 0 or more') })
 const stages = z.array(stage).min(1, 'stages must list at least one { duration, target }')
+const rateStage = z.strictObject({ duration: duration, target: z.number({ message: 'target must be a number' }).min(0, 'target must be 0 or more') })
+const rateStages = z.array(rateStage).min(1, 'stages must list at least one { duration, target }')
 
 const common = {
   /** Label for reports; perfTest uses the test name when missing. */
   name: z.string().optional(),
   gracefulStop: duration.default(10_000),
   thresholds: z.unknown().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
 }
 
 const openModel = {
@@ -72,7 +73,7 @@ export const executorSchemas = {
   'ramping-arrival-rate': z.strictObject({
     executor: z.literal('ramping-arrival-rate'),
     startRate: z.number().min(0, 'startRate must be 0 or more').default(0),
-    stages,
+    stages: rateStages,
     ...openModel,
     ...common,
   }),

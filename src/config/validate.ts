@@ -4,6 +4,9 @@ import { compileThresholds } from '../thresholds/define.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
 import { EXECUTORS, executorSchemas, type ExecutorName, type ResolvedLoadConfig } from './schemas.ts'
 
+/** Metrics the recorder keeps per second, so windowed thresholds can use them. */
+const WINDOWED_METRICS = new Set(['latency', 'service_time', 'errors', 'iterations', 'dropped', 'throughput'])
+
 export interface ValidatedLoad {
   config: ResolvedLoadConfig
   thresholds: ThresholdDef[]
@@ -13,7 +16,14 @@ function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined
+  return value
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code !== 'unrecognized_keys' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) return 'is required'
   if (issue.code === 'unrecognized_keys') {
     return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling against docs/executors.md`
   }
@@ -60,9 +70,14 @@ export function validateLoadConfig(input: unknown): ValidatedLoad {
   }
   const parsed = executorSchemas[executor as ExecutorName].safeParse(input)
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue) })
+    for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue, input) })
   }
   problems.push(...thresholdProblems)
+  for (const def of defs) {
+    if (def.parsed.windowMs !== undefined && !WINDOWED_METRICS.has(def.metric)) {
+      problems.push({ path: `thresholds.${def.metric}`, message: `"${def.parsed.source}": windows ("over …") work on the built-in metrics ${[...WINDOWED_METRICS].join(', ')} only; drop the window or use a built-in metric` })
+    }
+  }
   if (parsed.success) problems.push(...crossFieldProblems(parsed.data as ResolvedLoadConfig))
   if (problems.length > 0) throw new PerfConfigError(problems)
 

@@ -44,7 +44,7 @@ export function buildResult(rt: Runtime, thresholds: ThresholdDef[], meta: Meta)
     interrupted: rec.interrupted,
     dropped: rec.dropped,
     throughput: durationMs > 0 ? Math.round((rec.iterations * 1e6) / durationMs) / 1000 : 0,
-    maxVUs: rt.vuCount,
+    vusAllocated: rt.vuCount,
     latency: summarize(rec.latency),
     serviceTime: summarize(rec.serviceTime),
     histograms: { latency: encodeHistogram(rec.latency), serviceTime: encodeHistogram(rec.serviceTime) },

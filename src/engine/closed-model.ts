@@ -39,7 +39,11 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
       rt.inflight--
       vu.count++
       if (!rt.hard) recorder.recordIteration(start, start, end, failed, error)
-      if (pauseMs > 0) await sleep(Math.min(pauseMs, endAt - performance.now()), rt.stopSignal)
+      if (pauseMs > 0) {
+        // No iteration could start after a pause that reaches the end: stop now, not a tick later.
+        if (performance.now() + pauseMs >= endAt) return
+        await sleep(pauseMs, rt.stopSignal)
+      }
     }
   } finally {
     rt.activeVUs--

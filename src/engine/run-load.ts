@@ -9,6 +9,7 @@ import { displayUnit, evaluateThreshold, formatValue } from '../thresholds/evalu
 import type { Workflow } from './context.ts'
 import { executorFor } from './executors/index.ts'
 import { buildResult } from './build-result.ts'
+import { emitResult } from './result-sink.ts'
 import { Runtime } from './runtime.ts'
 
 export interface RunOptions {
@@ -16,6 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal
   /** Label for reports. */
   name?: string
+  /** Hand the result to the current Vitest test for the reporter (default true). */
+  attach?: boolean
 }
 
 // Seconds roll over on their own during stalls, so the timeline shows them.
@@ -58,17 +61,23 @@ export async function runLoad(config: LoadConfig, workflow: Workflow, options: R
     options.signal?.removeEventListener('abort', onAbort)
   }
   const end = performance.now()
+  // The run is over: closing the last partial second must not abort it after the fact.
+  rt.recorder.onSecond = undefined
+  rt.recorder.onWindowFail = undefined
   if (rt.inflight > 0 || rt.queued() > 0) {
     rt.recorder.interrupted = rt.inflight
     for (let i = rt.queued(); i > 0; i--) rt.recorder.recordDropped(end)
     rt.hardStop()
   }
   rt.recorder.finish(end)
+  let result: RunResult
   try {
-    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
+    result = buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
   } finally {
     rt.recorder.destroy()
   }
+  if (options.attach !== false) emitResult(result)
+  return result
 }
 
 /** abortOnFail thresholds are checked every second once their delayAbortEval has passed. */
@@ -80,7 +89,8 @@ function watchThresholds(rt: Runtime, thresholds: ThresholdDef[]): void {
         if (second * 1000 < def.delayAbortEvalMs) continue
         const snapshot = rt.recorder.snapshot(def.metric)
         const outcome = evaluateThreshold(def, snapshot)
-        if (!outcome.ok) {
+        // No samples yet (slow first iterations) is not a breach worth aborting for.
+        if (!outcome.ok && outcome.actual !== null) {
           const actual = formatValue(outcome.actual, displayUnit(snapshot?.type, def.parsed))
           return rt.stop('threshold', `${def.metric}: ${def.parsed.source} failed at ${second}s, actual ${actual}`)
         }

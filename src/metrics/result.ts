@@ -39,6 +39,15 @@ export type CustomMetricResult =
 
 export type RunState = 'completed' | 'aborted'
 
+export interface InfraUsed {
+  service: string
+  provider: string
+  version: string
+  tuning: string
+  host: string
+  port: number
+}
+
 /** Plain serialisable data: what a run measured. Crosses from workers to reporters as is. */
 export interface RunResult {
   version: typeof RESULT_VERSION
@@ -57,7 +66,8 @@ export interface RunResult {
   /** Planned by an open model but never started (no free VU). */
   dropped: number
   throughput: number
-  maxVUs: number
+  /** VUs created during the run (for open models, up to the maxVUs option). */
+  vusAllocated: number
   /** From the planned start: coordinated-omission corrected. */
   latency: LatencySummary
   /** From the actual start. */
@@ -69,5 +79,7 @@ export interface RunResult {
   metrics: Record<string, CustomMetricResult>
   thresholds: ThresholdOutcome[]
   resources: unknown[]
+  /** Database servers the test used (perfTest fixtures): provider, version and tuning. */
+  infra?: InfraUsed[]
   environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }
 }

@@ -49,12 +49,12 @@ export class WindowTracker {
     if (tp < this.minTp) this.minTp = tp
     if (tp > this.maxTp) this.maxTp = tp
     this.filled++
-    return this.filled >= this.seconds ? this.close() : true
+    return this.ms >= this.seconds * 1000 ? this.close() : true
   }
 
-  /** Closes the last, partial window when it covers at least half a window. */
+  /** Closes the last, partial window when it covers at least half a window (or is the only one). */
   finish(): void {
-    if (this.filled > 0 && (this.filled * 2 >= this.seconds || this.total === 0)) this.close()
+    if (this.filled > 0 && (this.ms * 2 >= this.seconds * 1000 || this.total === 0)) this.close()
     this.hist?.destroy()
   }
 

@@ -1,6 +1,20 @@
 import { z } from 'zod'
 import { PerfConfigError } from '../errors.ts'
 
+const provider = z.enum(['url', 'testcontainers', 'local', 'embedded'])
+const service = z.union([
+  provider,
+  z.strictObject({
+    provider: provider.optional(),
+    url: z.string().optional(),
+    image: z.string().optional(),
+    tuning: z.enum(['fast', 'durable']).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    settings: z.record(z.string(), z.string()).optional(),
+    onUnavailable: z.enum(['skip', 'fail', 'auto']).optional(),
+  }),
+])
+
 const schema = z.strictObject({
   /** Folder of committed baselines, relative to the Vitest root. */
   baselines: z.string().min(1).default('baselines'),
@@ -8,6 +22,13 @@ const schema = z.strictObject({
   results: z.string().min(1).default('perf-results'),
   /** Print the per-test summary table at the end of the run. */
   summary: z.boolean().default(true),
+  /** Per database: pin a provider ('local') or give { provider, url, image, tuning }. */
+  infra: z
+    .strictObject({ postgres: service.optional(), mysql: service.optional(), redis: service.optional(), mongodb: service.optional() })
+    .default({})
+    .transform((infra) => Object.fromEntries(Object.entries(infra).map(([k, v]) => [k, typeof v === 'string' ? { provider: v } : v]))),
+  /** When no provider works: skip the test, fail it, or skip by hand and fail when CI is set. */
+  onUnavailable: z.enum(['skip', 'fail', 'auto']).default('auto'),
 })
 
 export type PerfOptions = z.input<typeof schema>
@@ -17,7 +38,7 @@ export function resolvePerfOptions(input: unknown = {}): ResolvedPerfOptions {
   const parsed = schema.safeParse(input ?? {})
   if (parsed.success) return parsed.data
   throw new PerfConfigError(
-    parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    parsed.error.issues.map((i) => ({ path: ['perf()', ...i.path].join('.'), message: i.message })),
     'perf() plugin options',
   )
 }

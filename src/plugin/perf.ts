@@ -1,18 +1,21 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 import type { Vitest } from 'vitest/node'
+import { InfraBroker, type BrokerAddress } from '../infra/broker.ts'
+import { killOwnedNow } from '../infra/leftovers.ts'
 import { resolvePerfOptions, type PerfOptions, type ResolvedPerfOptions } from './options.ts'
 import { PerfReporter } from './reporter.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     'vitest-perf:options': ResolvedPerfOptions
+    'vitest-perf:broker': BrokerAddress
   }
 }
 
 // The setup file sits beside this module: .ts when Vitest loads the sources, .js from dist.
 const setupFile = fileURLToPath(new URL(`../runtime/setup${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url))
-const withReporter = new WeakSet<Vitest>()
+const brokers = new WeakMap<Vitest, Promise<BrokerAddress>>()
 
 /**
  * The vitest-perf plugin: a setup file in every worker (histograms, result attachment), the
@@ -22,14 +25,20 @@ export function perf(input: PerfOptions = {}): Plugin {
   const options = resolvePerfOptions(input)
   return {
     name: 'vitest-perf',
-    config() {
-      return { test: { setupFiles: [setupFile] } }
-    },
-    configureVitest({ vitest, project }) {
+    async configureVitest({ vitest, project }) {
+      // A config() hook's setupFiles do not reach inline projects: add it to each resolved project.
+      if (!project.config.setupFiles.includes(setupFile)) project.config.setupFiles.push(setupFile)
       project.provide('vitest-perf:options', options)
-      if (withReporter.has(vitest)) return
-      withReporter.add(vitest)
-      vitest.config.reporters.push(new PerfReporter(options))
+      let address = brokers.get(vitest)
+      if (!address) {
+        vitest.config.reporters.push(new PerfReporter(options))
+        const broker = new InfraBroker(options.infra, (line) => vitest.logger.log(line))
+        address = broker.start()
+        brokers.set(vitest, address)
+        vitest.onClose(() => broker.close())
+        process.once('exit', killOwnedNow)
+      }
+      project.provide('vitest-perf:broker', await address)
     },
   }
 }

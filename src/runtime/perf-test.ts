@@ -1,4 +1,4 @@
-import { test } from 'vitest'
+import { test, type TestContext } from 'vitest'
 import type { LoadConfig } from '../config/schemas.ts'
 import type { Workflow } from '../engine/context.ts'
 import { runLoad, type RunOptions } from '../engine/run-load.ts'
@@ -6,6 +6,7 @@ import type { RunResult } from '../metrics/result.ts'
 import { PerfThresholdError } from '../errors.ts'
 import { formatThresholdTable } from '../thresholds/evaluate.ts'
 import { attachResult } from './current-test.ts'
+import { FileInfra, infraUsedBy, type DatabaseFixture } from './infra-fixtures.ts'
 
 export type RunFn = (config: LoadConfig, workflow: Workflow, options?: RunOptions) => Promise<RunResult>
 
@@ -15,17 +16,44 @@ export interface PerfFixtures {
    * reporter. Thresholds in the config that fail make the test fail with their table.
    */
   run: RunFn
+  /** A PostgreSQL database of this test file's own (provider chain: url → testcontainers → local → embedded). */
+  postgres: DatabaseFixture
+  /** A MySQL/MariaDB database of this test file's own. */
+  mysql: DatabaseFixture
+  /** A Redis db index and key prefix of this test file's own. */
+  redis: DatabaseFixture
+  /** A MongoDB database of this test file's own. */
+  mongodb: DatabaseFixture
+}
+
+interface FileFixtures {
+  infra: FileInfra
 }
 
 function createPerfTest() {
-  return test.extend<PerfFixtures>({
-    run: async ({ task, signal }, use) => {
+  return test.extend<{ $test: PerfFixtures; $file: FileFixtures }>({
+    infra: [
+      // eslint-disable-next-line no-empty-pattern
+      async ({}, use) => {
+        const infra = new FileInfra()
+        await use(infra)
+        await infra.releaseAll()
+      },
+      { scope: 'file' },
+    ],
+    postgres: async ({ infra, skip, task }, use) => use(await infra.get('postgres', skip, task)),
+    mysql: async ({ infra, skip, task }, use) => use(await infra.get('mysql', skip, task)),
+    redis: async ({ infra, skip, task }, use) => use(await infra.get('redis', skip, task)),
+    mongodb: async ({ infra, skip, task }, use) => use(await infra.get('mongodb', skip, task)),
+    run: async ({ task, signal }: TestContext, use: (run: RunFn) => Promise<void>) => {
       const holder = task as unknown as { meta: Record<string, unknown> }
       let index = 0
       const run: RunFn = async (config, workflow, options = {}) => {
         const name = options.name ?? config.name ?? (index++ === 0 ? task.name : `${task.name} #${index}`)
         const linked = options.signal ? AbortSignal.any([options.signal, signal]) : signal
-        const result = await runLoad(config, workflow, { ...options, name, signal: linked })
+        const result = await runLoad(config, workflow, { ...options, name, signal: linked, attach: false })
+        const used = infraUsedBy(task)
+        if (used.length > 0) result.infra = used
         attachResult(result, holder)
         const failed = result.thresholds.filter((t) => !t.ok)
         if (failed.length > 0) {
@@ -40,7 +68,9 @@ function createPerfTest() {
 }
 
 type PerfTestAPI = ReturnType<typeof createPerfTest>
-let created: PerfTestAPI | undefined
+// Inside a Vitest worker the module is imported at the top level of a test file, which is
+// where file-scoped fixtures must be defined; elsewhere it is created on first use.
+let created: PerfTestAPI | undefined = process.env.VITEST ? createPerfTest() : undefined
 const real = (): PerfTestAPI => (created ??= createPerfTest())
 
 /**

@@ -29,7 +29,8 @@ function evaluateWindows(def: ThresholdDef, timeline: TimelinePoint[]): Omit<Thr
   const lower = def.parsed.op === '<' || def.parsed.op === '<='
   for (let i = 0; i < timeline.length; i += seconds) {
     const points = timeline.slice(i, i + seconds)
-    if (points.length * 2 < seconds && total > 0) break
+    // As during the run: a partial last window counts when it covers at least half a window.
+    if (points.reduce((s, p) => s + p.ms, 0) * 2 < seconds * 1000 && total > 0) break
     const outcome = evaluateThreshold(def, windowSnapshot(def.metric, points))
     total++
     if (!outcome.ok) {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
-const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 })
+// A plain Node process: none of the VITEST* variables this worker has.
+const plainEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')))
+const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000, env: plainEnv })
 
 // The package as users get it: compiled to dist/, imported by plain Node, its bin run.
 describe('the built package', () => {

@@ -1,4 +1,5 @@
-import { describe, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { runLoad } from '../../src/engine/run-load.ts'
 import { perfTest } from '../../src/runtime/perf-test.ts'
 
 // perfTest is created lazily behind a proxy; the whole test API must still work through it.
@@ -23,5 +24,17 @@ describe('perfTest keeps the Vitest test API', () => {
 
   perfTest.for([[5]])('for(%i)', async ([n], { run }) => {
     expect((await run({ executor: 'shared-iterations', iterations: n }, () => {})).iterations).toBe(5)
+  })
+})
+
+describe('runLoad outside the run fixture', () => {
+  it('attaches its result to the current test for the reporter', async ({ task }) => {
+    const result = await runLoad({ executor: 'shared-iterations', iterations: 2 }, () => {})
+    expect((task.meta as Record<string, unknown>)['vitest-perf']).toEqual([result])
+  })
+
+  it('does not attach with attach: false', async ({ task }) => {
+    await runLoad({ executor: 'shared-iterations', iterations: 2 }, () => {}, { attach: false })
+    expect((task.meta as Record<string, unknown>)['vitest-perf']).toBeUndefined()
   })
 })

@@ -1,0 +1,61 @@
+import { PerfInfraError } from '../errors.ts'
+import type { ServiceDriver } from './driver.ts'
+import { PROVIDER_ORDER, type ProviderFailure, type ProviderName, type RunningServer, type ServiceOptions } from './types.ts'
+
+const FIXES: Record<ProviderName, (d: ServiceDriver) => string> = {
+  url: (d) => `set ${d.urlEnv} to a server you run`,
+  testcontainers: () => 'start Docker (or set DOCKER_HOST); see docker/README.md for CI without a registry',
+  local: (d) => `install the ${d.service} server binaries (e.g. apt-get install ${d.service === 'mysql' ? 'mariadb-server' : d.service === 'redis' ? 'redis-server' : d.service === 'postgres' ? 'postgresql' : 'mongodb'})`,
+  embedded: () => 'the embedded provider exists for postgres only',
+}
+
+function shortReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text
+}
+
+/**
+ * Tries the providers in order (url → testcontainers → local → embedded) or only the pinned
+ * one, and returns the first server that works. Fails with every provider tried and why.
+ */
+export async function startService(driver: ServiceDriver, options: ServiceOptions): Promise<{ server: RunningServer; failures: ProviderFailure[] }> {
+  const url = options.url ?? process.env[driver.urlEnv]
+  const pinned = options.provider ?? pinnedByEnv(driver)
+  const order = pinned ? [pinned] : PROVIDER_ORDER
+  const failures: ProviderFailure[] = []
+  for (const provider of order) {
+    try {
+      if (provider === 'url') {
+        if (!url) {
+          failures.push({ provider, reason: `not configured (${driver.urlEnv} is not set)`, fix: FIXES.url(driver) })
+          continue
+        }
+        return { server: await driver.fromUrl(url), failures }
+      }
+      if (provider === 'embedded' && !driver.embedded) {
+        failures.push({ provider, reason: `not available for ${driver.service}`, fix: FIXES.embedded(driver) })
+        continue
+      }
+      const server = provider === 'testcontainers' ? await driver.testcontainers(options) : provider === 'local' ? await driver.local(options) : await driver.embedded!(options)
+      return { server, failures }
+    } catch (error) {
+      failures.push({ provider, reason: shortReason(error), fix: FIXES[provider](driver) })
+      // An explicit URL that fails is an error to fix, not something to paper over.
+      if (provider === 'url' && url) break
+    }
+  }
+  throw unavailable(driver, failures)
+}
+
+/** VITEST_PERF_POSTGRES_PROVIDER=local pins a provider without touching the config. */
+function pinnedByEnv(driver: ServiceDriver): ProviderName | undefined {
+  const value = process.env[`VITEST_PERF_${driver.service.toUpperCase()}_PROVIDER`]
+  if (value === undefined || value === '') return undefined
+  if ((PROVIDER_ORDER as string[]).includes(value)) return value as ProviderName
+  throw new PerfInfraError('PERF_INFRA_UNAVAILABLE', `VITEST_PERF_${driver.service.toUpperCase()}_PROVIDER is "${value}"; use one of ${PROVIDER_ORDER.join(', ')}`)
+}
+
+export function unavailable(driver: ServiceDriver, failures: ProviderFailure[]): PerfInfraError {
+  const lines = failures.map((f) => `  - ${f.provider}: ${f.reason.replaceAll('\n', '\n    ')}${f.fix ? `\n    fix: ${f.fix}` : ''}`)
+  return new PerfInfraError('PERF_INFRA_UNAVAILABLE', `No ${driver.service} server could be had. Providers tried:\n${lines.join('\n')}`)
+}

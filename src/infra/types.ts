@@ -1,0 +1,68 @@
+export type ServiceName = 'postgres' | 'mysql' | 'redis' | 'mongodb'
+export type ProviderName = 'url' | 'testcontainers' | 'local' | 'embedded'
+export const SERVICES: ServiceName[] = ['postgres', 'mysql', 'redis', 'mongodb']
+export const PROVIDER_ORDER: ProviderName[] = ['url', 'testcontainers', 'local', 'embedded']
+
+/**
+ * How a server started for a perf test is tuned: `fast` turns durability off (fsync, sync
+ * commits, persistence) for speed; `durable` keeps production-like defaults.
+ */
+export type Tuning = 'fast' | 'durable'
+
+export interface ServiceOptions {
+  /** Pin one provider instead of trying the chain. */
+  provider?: ProviderName
+  url?: string
+  /** Container image for the testcontainers provider. */
+  image?: string
+  tuning?: Tuning
+  /** Local provider: a fixed port instead of a free one. */
+  port?: number
+  /** Server settings passed on its command line (postgres -c k=v, mariadbd --k=v, redis-server --k v). */
+  settings?: Record<string, string>
+  /** Overrides perf({ onUnavailable }) for this service. */
+  onUnavailable?: 'skip' | 'fail' | 'auto'
+}
+
+/** A running server as the main process knows it: admin access, no isolation yet. */
+export interface RunningServer {
+  service: ServiceName
+  provider: ProviderName
+  host: string
+  port: number
+  user: string
+  password: string
+  /** The admin database (postgres, mysql) or db index 0 (redis). */
+  database: string
+  version: string
+  tuning: Tuning | 'unknown'
+  /** Local process id when the local or embedded provider started it. */
+  pid?: number
+  containerId?: string
+  stop(): Promise<void>
+}
+
+/** What a test file receives: its own database (or Redis db index and key prefix). */
+export interface ServiceFixture {
+  service: ServiceName
+  provider: ProviderName
+  url: string
+  host: string
+  port: number
+  user: string
+  password: string
+  database: string
+  version: string
+  tuning: Tuning | 'unknown'
+  pid?: number
+  /** Redis only: the db index and key prefix reserved for this file. */
+  db?: number
+  keyPrefix?: string
+}
+
+/** Why one provider could not give a server: kept for the final message. */
+export interface ProviderFailure {
+  provider: ProviderName
+  reason: string
+  fix?: string
+}

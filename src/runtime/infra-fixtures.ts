@@ -1,0 +1,82 @@
+import { inject } from 'vitest'
+import { PerfInfraError } from '../errors.ts'
+import type { ProviderFailure, ServiceFixture, ServiceName } from '../infra/types.ts'
+import type { InfraUsed } from '../metrics/result.ts'
+
+/** A database fixture: connection details of this file's own database, plus reset helpers. */
+export interface DatabaseFixture extends ServiceFixture {
+  /** Providers tried before this one, and why they failed. */
+  tried: ProviderFailure[]
+  /** Marks the current data as the state reset() returns to (disconnects PostgreSQL clients of this database). */
+  snapshot(): Promise<void>
+  /** Returns the database to the last snapshot(). */
+  reset(): Promise<void>
+}
+
+type Reply = { ok: true; fixture: ServiceFixture; tried: ProviderFailure[] } | { ok: false; code: string; message: string }
+
+async function call(route: string, body: unknown): Promise<Reply | { ok: true }> {
+  const broker = inject('vitest-perf:broker')
+  if (!broker) {
+    throw new PerfInfraError('PERF_INFRA_BROKER', 'The database fixtures need the perf() plugin in vitest.config.ts (plugins: [perf()]); it starts and shares the servers.')
+  }
+  // Not a hot path: one request per file and service.
+  const res = await fetch(`${broker.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${broker.token}` }, body: JSON.stringify(body) })
+  return (await res.json()) as Reply
+}
+
+function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): DatabaseFixture {
+  const act = async (route: string) => {
+    const reply = await call(route, { fixture })
+    if (!reply.ok) throw new PerfInfraError('PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
+  }
+  return { ...fixture, tried, snapshot: () => act('/snapshot'), reset: () => act('/reset') }
+}
+
+const used = new WeakMap<object, InfraUsed[]>()
+
+function usedBy(task: object): InfraUsed[] {
+  let list = used.get(task)
+  if (!list) used.set(task, (list = []))
+  return list
+}
+
+function describe(f: ServiceFixture): InfraUsed {
+  return { service: f.service, provider: f.provider, version: f.version, tuning: f.tuning, host: f.host, port: f.port }
+}
+
+/** The database servers a test's fixtures gave it, as recorded in its results. */
+export function infraUsedBy(task: object): InfraUsed[] {
+  return used.get(task) ?? []
+}
+
+/** One per test file: acquires each service's database on first use, releases them after the file. */
+export class FileInfra {
+  private readonly acquired = new Map<ServiceName, Promise<Reply>>()
+
+  async get(service: ServiceName, skip: (note: string) => never, task?: object): Promise<DatabaseFixture> {
+    let pending = this.acquired.get(service)
+    if (!pending) {
+      pending = call('/acquire', { service }) as Promise<Reply>
+      this.acquired.set(service, pending)
+    }
+    const reply = await pending
+    if (reply.ok) {
+      if (task) usedBy(task).push(describe(reply.fixture))
+      return withHelpers(reply.fixture, reply.tried)
+    }
+    const options = inject('vitest-perf:options')
+    const policy = options?.infra?.[service]?.onUnavailable ?? options?.onUnavailable ?? 'auto'
+    const fail = policy === 'fail' || (policy === 'auto' && Boolean(process.env.CI))
+    if (fail || reply.code !== 'PERF_INFRA_UNAVAILABLE') throw new PerfInfraError(reply.code as 'PERF_INFRA_UNAVAILABLE', reply.message)
+    return skip(`${reply.message}\n(skipped because no ${service} server could be had; with CI set this fails instead; see perf({ onUnavailable }))`)
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const pending of this.acquired.values()) {
+      const reply = await pending.catch(() => undefined)
+      if (reply?.ok) await call('/release', { fixture: reply.fixture })
+    }
+    this.acquired.clear()
+  }
+}

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis'
+import mysql from 'mysql2/promise'
+import pg from 'pg'
+import { expect } from 'vitest'
+import { perfTest } from 'vitest-perf'
+
+// Whichever provider the chain picked (VITEST_PERF_*_URL, testcontainers, local, embedded),
+// the fixture is a real server answering real queries in a database of this file's own.
+perfTest('postgres fixture runs a real query', async ({ postgres }) => {
+  const client = new pg.Client({ connectionString: postgres.url })
+  await client.connect()
+  try {
+    const { rows } = await client.query('select current_database() as db, 40 + 2 as answer')
+    expect(rows[0]).toEqual({ db: postgres.database, answer: 42 })
+    expect(postgres.database).toMatch(/^vp_/)
+    expect(postgres.version).toMatch(/^\d+/)
+    expect(['url', 'testcontainers', 'local', 'embedded']).toContain(postgres.provider)
+  } finally {
+    await client.end()
+  }
+})
+
+perfTest('mysql fixture runs a real query on MariaDB/MySQL', async ({ mysql: db }) => {
+  const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database })
+  try {
+    const [rows] = await conn.query('select database() as db, 40 + 2 as answer')
+    expect(rows).toEqual([{ db: db.database, answer: 42 }])
+  } finally {
+    await conn.end()
+  }
+})
+
+perfTest('redis fixture runs a real command in its own db and prefix', async ({ redis }) => {
+  const client = new Redis(redis.url, { keyPrefix: redis.keyPrefix })
+  try {
+    await client.set('answer', '42')
+    expect(await client.get('answer')).toBe('42')
+    expect(redis.keyPrefix).toMatch(/^vp:/)
+  } finally {
+    client.disconnect()
+  }
+})
+
+perfTest('postgres snapshot() and reset() return to the seeded state', async ({ postgres }) => {
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: postgres.url })
+    await c.connect()
+    return c
+  }
+  let c = await connect()
+  await c.query('create table orders (id int primary key)')
+  await c.query('insert into orders select generate_series(1, 10)')
+  await c.end()
+  await postgres.snapshot()
+  c = await connect()
+  await c.query('delete from orders where id > 3')
+  expect((await c.query('select count(*)::int as n from orders')).rows[0].n).toBe(3)
+  await c.end()
+  await postgres.reset()
+  c = await connect()
+  expect((await c.query('select count(*)::int as n from orders')).rows[0].n).toBe(10)
+  await c.end()
+})
+
+perfTest('a load against the postgres fixture records the server it ran on', async ({ postgres, run }) => {
+  const pool = new pg.Pool({ connectionString: postgres.url, max: 8 })
+  try {
+    const result = await run({ executor: 'constant-arrival-rate', rate: 200, duration: '1s', maxVUs: 16 }, async () => {
+      await pool.query('select 1')
+    })
+    expect(result.failed).toBe(0)
+    expect(result.iterations).toBe(200)
+    expect(result.infra).toEqual([expect.objectContaining({ service: 'postgres', provider: postgres.provider, version: postgres.version, tuning: postgres.tuning, port: postgres.port })])
+    if (postgres.provider !== 'url') expect(postgres.tuning).toBe('fast')
+  } finally {
+    await pool.end()
+  }
+})
