@@ -63,3 +63,17 @@ export class PerfInfraError extends PerfError {
     super(code, message, options)
   }
 }
+
+/** A baseline cannot be used: missing under CI, corrupt, or measured under another load model. */
+export class PerfBaselineError extends PerfError {
+  constructor(code: 'PERF_BASELINE_MISSING' | 'PERF_BASELINE_CORRUPT' | 'PERF_BASELINE_LOAD_MODEL' | 'PERF_BASELINE_ENVIRONMENT' | 'PERF_BASELINE_CONTEXT', message: string) {
+    super(code, message)
+  }
+}
+
+/** A statistically significant regression against the committed baseline. */
+export class PerfRegressionError extends PerfError {
+  constructor(message: string) {
+    super('PERF_REGRESSION', message)
+  }
+}

@@ -1,5 +1,6 @@
 import os from 'node:os'
-import type { LoadConfig } from '../config/schemas.ts'
+import { mergeRepetitions, RERUN } from '../baselines/repetitions.ts'
+import type { LoadConfig, ResolvedLoadConfig } from '../config/schemas.ts'
 import { validateLoadConfig } from '../config/validate.ts'
 import { PerfConfigError } from '../errors.ts'
 import { initHistograms } from '../metrics/histogram.ts'
@@ -19,6 +20,11 @@ export interface RunOptions {
   name?: string
   /** Hand the result to the current Vitest test for the reporter (default true). */
   attach?: boolean
+  /**
+   * Run the load this many times (default 1) and merge the runs; each repetition's summary is
+   * kept in `result.repetitions` so toMatchBaseline() can compare them statistically.
+   */
+  repeat?: number
 }
 
 // Seconds roll over on their own during stalls, so the timeline shows them.
@@ -30,10 +36,31 @@ const TICK_MS = 100
  */
 export async function runLoad(config: LoadConfig, workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
   const { config: resolved, thresholds } = validateLoadConfig(config)
-  if (typeof workflow !== 'function') {
-    throw new PerfConfigError([{ path: 'workflow', message: `must be a function (ctx) => { … }, got ${typeof workflow}` }])
-  }
+  const repeat = options.repeat ?? 1
+  const problems = []
+  if (typeof workflow !== 'function') problems.push({ path: 'workflow', message: `must be a function (ctx) => { … }, got ${typeof workflow}` })
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) problems.push({ path: 'options.repeat', message: `must be a whole number from 1 to 100, got ${JSON.stringify(options.repeat)}` })
+  if (problems.length > 0) throw new PerfConfigError(problems)
   await initHistograms()
+  const once = () => runOnce(resolved, thresholds, workflow, options)
+  const runs: RunResult[] = []
+  // The first run always happens: with an aborted signal it stops at once and says so.
+  for (let i = 0; i < repeat && (i === 0 || !options.signal?.aborted); i++) runs.push(await once())
+  const result = mergeRepetitions(runs)
+  // Not serialised (a symbol key): lets toMatchBaseline() measure more repetitions when inconclusive.
+  Object.defineProperty(result, RERUN, {
+    enumerable: false,
+    value: async (n: number) => {
+      const more: RunResult[] = []
+      for (let i = 0; i < n && !options.signal?.aborted; i++) more.push(await once())
+      return more
+    },
+  })
+  if (options.attach !== false) emitResult(result)
+  return result
+}
+
+async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[], workflow: Workflow, options: RunOptions): Promise<RunResult> {
   const executor = executorFor(resolved)
   const startedAt = new Date()
   const rt = new Runtime(resolved, thresholds, workflow)
@@ -70,14 +97,11 @@ export async function runLoad(config: LoadConfig, workflow: Workflow, options: R
     rt.hardStop()
   }
   rt.recorder.finish(end)
-  let result: RunResult
   try {
-    result = buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
+    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
   } finally {
     rt.recorder.destroy()
   }
-  if (options.attach !== false) emitResult(result)
-  return result
 }
 
 /** abortOnFail thresholds are checked every second once their delayAbortEval has passed. */

@@ -1,5 +1,7 @@
 import type { ResolvedLoadConfig } from '../config/schemas.ts'
 import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
+import type { BaselineComparison } from '../baselines/compare.ts'
+import type { RepetitionSummary } from '../baselines/repetitions.ts'
 import type { LatencySummary } from './histogram.ts'
 
 export const RESULT_VERSION = 1
@@ -81,5 +83,9 @@ export interface RunResult {
   resources: unknown[]
   /** Database servers the test used (perfTest fixtures): provider, version and tuning. */
   infra?: InfraUsed[]
+  /** One summary per repetition (runLoad's `repeat`), for statistical comparison with a baseline. */
+  repetitions?: RepetitionSummary[]
+  /** Set by toMatchBaseline(): the comparison with the committed baseline. */
+  baseline?: BaselineComparison
   environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }
 }

@@ -8,7 +8,7 @@ import { PerfReporter } from './reporter.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    'vitest-perf:options': ResolvedPerfOptions
+    'vitest-perf:options': ResolvedPerfOptions & { root: string; update: 'all' | 'new' | 'none' }
     'vitest-perf:broker': BrokerAddress
   }
 }
@@ -28,7 +28,8 @@ export function perf(input: PerfOptions = {}): Plugin {
     async configureVitest({ vitest, project }) {
       // A config() hook's setupFiles do not reach inline projects: add it to each resolved project.
       if (!project.config.setupFiles.includes(setupFile)) project.config.setupFiles.push(setupFile)
-      project.provide('vitest-perf:options', options)
+      const update = vitest.config.snapshotOptions.updateSnapshot
+      project.provide('vitest-perf:options', { ...options, root: vitest.config.root, update: update === 'all' ? 'all' : update === 'none' ? 'none' : 'new' })
       let address = brokers.get(vitest)
       if (!address) {
         vitest.config.reporters.push(new PerfReporter(options))

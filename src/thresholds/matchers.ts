@@ -1,4 +1,6 @@
 import { PerfConfigError, PerfError, PerfThresholdError } from '../errors.ts'
+import type { BaselineComparison } from '../baselines/compare.ts'
+import { matchBaseline, type BaselineOptions } from '../baselines/matcher.ts'
 import type { RunResult } from '../metrics/result.ts'
 import { compileThresholds, type ThresholdsInput } from './define.ts'
 import { formatThresholdTable } from './evaluate.ts'
@@ -47,6 +49,16 @@ export class PerformanceAssertion {
 
   get not(): PerformanceAssertion {
     return new PerformanceAssertion(this.result, !this.negated)
+  }
+
+  /**
+   * Compares with the committed baseline (baselines/<test file>.json, keyed by test name): written
+   * when missing (not under CI), updated with `vitest run -u`, a REGRESSION fails the test.
+   */
+  async toMatchBaseline(options: BaselineOptions = {}): Promise<BaselineComparison> {
+    if (this.negated) throw new PerfError('PERF_BASELINE_CONTEXT', 'expectPerformance(result).not.toMatchBaseline() is not supported: a baseline comparison has more than two outcomes.')
+    const { baselineContext } = await import('../runtime/baseline-context.ts')
+    return matchBaseline(this.result, baselineContext(), options)
   }
 
   /** k6-style thresholds keyed by metric: `{ latency: ['p(95)<50ms'], errors: ['rate<0.01'] }`. */

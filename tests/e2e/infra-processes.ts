@@ -1,15 +1,23 @@
-import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
-/** Server processes started by vitest-perf (their data dirs are named vitest-perf-<kind>-…). */
+const SERVERS = new Set(['postgres', 'mariadbd', 'redis-server', 'mongod'])
+
+/**
+ * Server processes started by vitest-perf: their working directory is one of our temp dirs
+ * (vitest-perf-<kind>-…). Redis rewrites its command line, so the cwd is what identifies it.
+ */
 export function ourServerProcesses(): string[] {
-  let out = ''
-  try {
-    out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-  } catch {
-    return []
+  const found: string[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim()
+      if (!SERVERS.has(comm)) continue
+      const cwd = readlinkSync(`/proc/${entry}/cwd`)
+      if (cwd.includes('vitest-perf-')) found.push(`${entry} ${comm} (in ${cwd})`)
+    } catch {
+      // gone, or not ours to read
+    }
   }
-  return out
-    .split('\n')
-    .filter((line) => /vitest-perf-(pg|embedded-pg|mariadb|redis|mongod)-/.test(line) && /postgres|mariadbd|redis-server|mongod/.test(line))
-    .map((line) => line.trim())
+  return found
 }
