@@ -59,7 +59,7 @@ export class PerfHistogramError extends PerfError {
 
 /** A database server could not be had or started; says which provider and how to fix it. */
 export class PerfInfraError extends PerfError {
-  constructor(code: 'PERF_INFRA_UNAVAILABLE' | 'PERF_INFRA_START_FAILED' | 'PERF_INFRA_URL_INVALID' | 'PERF_INFRA_BINARY_MISSING' | 'PERF_INFRA_BROKER', message: string, options?: ErrorOptions) {
+  constructor(code: 'PERF_INFRA_UNAVAILABLE' | 'PERF_INFRA_START_FAILED' | 'PERF_INFRA_URL_INVALID' | 'PERF_INFRA_BINARY_MISSING' | 'PERF_INFRA_BROKER' | 'PERF_INFRA_RESET_UNSUPPORTED', message: string, options?: ErrorOptions) {
     super(code, message, options)
   }
 }

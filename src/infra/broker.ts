@@ -6,7 +6,7 @@ import { startService } from './chain.ts'
 import type { ServiceDriver } from './driver.ts'
 import { sweepLeftovers } from './leftovers.ts'
 import { removeContainers } from './providers/testcontainers.ts'
-import { reset, snapshot } from './reset.ts'
+import { forgetSnapshot, reset, snapshot } from './reset.ts'
 import { mongodb } from './services/mongodb.ts'
 import { mysql } from './services/mysql.ts'
 import { postgres } from './services/postgres.ts'
@@ -75,7 +75,9 @@ export class InfraBroker {
       return { ok: true, fixture, tried: failures }
     } catch (e) {
       const err = e as PerfError
-      return { ok: false, code: err.code ?? 'PERF_INFRA_UNAVAILABLE', message: err.message }
+      if (typeof err.code === 'string' && err.code.startsWith('PERF_')) return { ok: false, code: err.code, message: err.message }
+      // The server is there, but the file's own database could not be created on it.
+      return { ok: false, code: 'PERF_INFRA_START_FAILED', message: `${service}: creating the test file's own database failed: ${err.message}${err.code ? ` (${err.code})` : ''}; fix: give the user the right to create databases, or use another provider` }
     }
   }
 
@@ -96,6 +98,7 @@ export class InfraBroker {
     try {
       if (req.url === '/release') {
         this.fixtures.delete(`${entry.fixture.service}:${entry.fixture.database}:${entry.fixture.keyPrefix ?? ''}`)
+        forgetSnapshot(entry.fixture)
         await DRIVERS[entry.fixture.service].release(entry.server, entry.fixture)
       } else if (req.url === '/snapshot') await snapshot(entry.server, entry.fixture)
       else if (req.url === '/reset') await reset(entry.server, entry.fixture)

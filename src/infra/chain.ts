@@ -1,4 +1,4 @@
-import { PerfInfraError } from '../errors.ts'
+import { PerfConfigError, PerfInfraError } from '../errors.ts'
 import type { ServiceDriver } from './driver.ts'
 import { PROVIDER_ORDER, type ProviderFailure, type ProviderName, type RunningServer, type ServiceOptions } from './types.ts'
 
@@ -39,7 +39,9 @@ export async function startService(driver: ServiceDriver, options: ServiceOption
       const server = provider === 'testcontainers' ? await driver.testcontainers(options) : provider === 'local' ? await driver.local(options) : await driver.embedded!(options)
       return { server, failures }
     } catch (error) {
-      failures.push({ provider, reason: shortReason(error), fix: FIXES[provider](driver) })
+      const reason = shortReason(error)
+      // A reason that carries its own fix needs no generic one.
+      failures.push({ provider, reason, ...(/fix:/.test(reason) ? {} : { fix: FIXES[provider](driver) }) })
       // An explicit URL that fails is an error to fix, not something to paper over.
       if (provider === 'url' && url) break
     }
@@ -52,7 +54,7 @@ function pinnedByEnv(driver: ServiceDriver): ProviderName | undefined {
   const value = process.env[`VITEST_PERF_${driver.service.toUpperCase()}_PROVIDER`]
   if (value === undefined || value === '') return undefined
   if ((PROVIDER_ORDER as string[]).includes(value)) return value as ProviderName
-  throw new PerfInfraError('PERF_INFRA_UNAVAILABLE', `VITEST_PERF_${driver.service.toUpperCase()}_PROVIDER is "${value}"; use one of ${PROVIDER_ORDER.join(', ')}`)
+  throw new PerfConfigError([{ path: `VITEST_PERF_${driver.service.toUpperCase()}_PROVIDER`, message: `is "${value}"; use one of ${PROVIDER_ORDER.join(', ')}` }], 'environment')
 }
 
 export function unavailable(driver: ServiceDriver, failures: ProviderFailure[]): PerfInfraError {

@@ -69,6 +69,7 @@ export class LocalProcess {
   /** Waits until ready; throws with the last log lines when the process dies or times out. */
   async waitReady(): Promise<void> {
     const deadline = performance.now() + this.spec.timeoutMs
+    let lastProbeError = ''
     for (;;) {
       if (this.exited) {
         throw new PerfInfraError(
@@ -77,11 +78,18 @@ export class LocalProcess {
         )
       }
       // A port held by something else may accept connections and never answer: bound each probe.
-      const probe = Promise.race([this.spec.ready().catch(() => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))])
+      const probe = Promise.race([
+        this.spec.ready().catch((e: unknown) => {
+          lastProbeError = e instanceof Error ? e.message : String(e)
+          return false
+        }),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+      ])
       if (await probe) return
       if (performance.now() > deadline) {
         await this.stop()
-        throw new PerfInfraError('PERF_INFRA_START_FAILED', `${this.spec.name} was not ready after ${this.spec.timeoutMs} ms. Its last lines:\n${this.logTail()}`)
+        const probeLine = lastProbeError ? `\nThe last readiness probe failed with: ${lastProbeError}` : ''
+        throw new PerfInfraError('PERF_INFRA_START_FAILED', `${this.spec.name} was not ready after ${this.spec.timeoutMs} ms.${probeLine}\nIts last lines:\n${this.logTail()}`)
       }
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -1,12 +1,19 @@
 import type { Connection } from 'mysql2/promise'
 import type { Redis } from 'ioredis'
-import { PerfError } from '../errors.ts'
+import { PerfInfraError } from '../errors.ts'
 import { optionalImport } from './driver.ts'
 import { postgresReset, postgresSnapshot } from './services/postgres.ts'
 import type { RunningServer, ServiceFixture } from './types.ts'
 
 /** Saved state per fixture database, for reset(). PostgreSQL keeps its own in a template database. */
-const redisSnapshots = new Map<string, [string, Buffer][]>()
+const redisSnapshots = new Map<string, [string, Buffer, number][]>()
+
+/** A Redis fixture owns its whole db index only on a server we started, and never db 0. */
+const ownsDb = (server: RunningServer, f: ServiceFixture) => server.provider !== 'url' && f.db !== undefined && f.db !== Number(server.database)
+
+export function forgetSnapshot(f: ServiceFixture): void {
+  redisSnapshots.delete(f.url + f.keyPrefix)
+}
 
 async function mysqlConn(f: ServiceFixture, server: RunningServer): Promise<Connection> {
   const mysql = await optionalImport<typeof import('mysql2/promise')>('mysql2/promise', 'for mysql snapshots')
@@ -56,11 +63,12 @@ export async function snapshot(server: RunningServer, f: ServiceFixture): Promis
   if (f.service === 'redis') {
     const c = await redisClient(f)
     try {
-      const keys = await redisKeys(c, f, server.provider !== 'url')
-      const dumps: [string, Buffer][] = []
+      const keys = await redisKeys(c, f, ownsDb(server, f))
+      const dumps: [string, Buffer, number][] = []
       for (const k of keys) {
         const dump = await c.dumpBuffer(k)
-        if (dump) dumps.push([k, dump])
+        // Keep the time to live (ms); -1 means none.
+        if (dump) dumps.push([k, dump, await c.pttl(k)])
       }
       redisSnapshots.set(f.url + f.keyPrefix, dumps)
     } finally {
@@ -68,7 +76,7 @@ export async function snapshot(server: RunningServer, f: ServiceFixture): Promis
     }
     return
   }
-  throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+  throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
 }
 
 export async function reset(server: RunningServer, f: ServiceFixture): Promise<void> {
@@ -76,7 +84,9 @@ export async function reset(server: RunningServer, f: ServiceFixture): Promise<v
   if (f.service === 'mysql') {
     const c = await mysqlConn(f, server)
     try {
-      const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ?', [f.database])
+      const [snap] = await c.query('select 1 from information_schema.schemata where schema_name = ?', [`${f.database}_snap`])
+      if ((snap as unknown[]).length === 0) throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', 'mysql.reset() needs a mysql.snapshot() first')
+      const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"', [f.database])
       await c.query('set foreign_key_checks = 0')
       for (const { t } of rows as { t: string }[]) await c.query(`drop table \`${f.database}\`.\`${t}\``)
       await copyTables(c, `${f.database}_snap`, f.database)
@@ -87,16 +97,16 @@ export async function reset(server: RunningServer, f: ServiceFixture): Promise<v
   }
   if (f.service === 'redis') {
     const dumps = redisSnapshots.get(f.url + f.keyPrefix)
-    if (!dumps) throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', 'redis.reset() needs a redis.snapshot() first')
+    if (!dumps) throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', 'redis.reset() needs a redis.snapshot() first')
     const c = await redisClient(f)
     try {
-      const keys = await redisKeys(c, f, server.provider !== 'url')
+      const keys = await redisKeys(c, f, ownsDb(server, f))
       if (keys.length) await c.del(...keys)
-      for (const [k, dump] of dumps) await c.restore(k, 0, dump, 'REPLACE')
+      for (const [k, dump, ttl] of dumps) await c.restore(k, Math.max(ttl, 0), dump, 'REPLACE')
     } finally {
       c.disconnect()
     }
     return
   }
-  throw new PerfError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+  throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
 }

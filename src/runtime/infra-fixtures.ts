@@ -28,7 +28,7 @@ async function call(route: string, body: unknown): Promise<Reply | { ok: true }>
 function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): DatabaseFixture {
   const act = async (route: string) => {
     const reply = await call(route, { fixture })
-    if (!reply.ok) throw new PerfInfraError('PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
+    if (!reply.ok) throw new PerfInfraError(reply.code as 'PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
   }
   return { ...fixture, tried, snapshot: () => act('/snapshot'), reset: () => act('/reset') }
 }
@@ -67,7 +67,8 @@ export class FileInfra {
     }
     const options = inject('vitest-perf:options')
     const policy = options?.infra?.[service]?.onUnavailable ?? options?.onUnavailable ?? 'auto'
-    const fail = policy === 'fail' || (policy === 'auto' && Boolean(process.env.CI))
+    const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase())
+    const fail = policy === 'fail' || (policy === 'auto' && ci)
     if (fail || reply.code !== 'PERF_INFRA_UNAVAILABLE') throw new PerfInfraError(reply.code as 'PERF_INFRA_UNAVAILABLE', reply.message)
     return skip(`${reply.message}\n(skipped because no ${service} server could be had; with CI set this fails instead; see perf({ onUnavailable }))`)
   }

@@ -20,7 +20,7 @@ interface Started {
 export async function containerServer<S extends Started>(
   service: ServiceName,
   container: Startable<S>,
-  tuning: Tuning,
+  tuning: Tuning | 'unknown',
   describe: (started: S) => Promise<{ host: string; port: number; user: string; password: string; database: string; version: string }>,
 ): Promise<RunningServer> {
   const started = await container.withLabels({ [OWNER_LABEL]: String(process.pid) }).withStartupTimeout(120_000).start()

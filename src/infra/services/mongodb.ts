@@ -66,7 +66,7 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
     const { MongoDBContainer } = await optionalImport<typeof import('@testcontainers/mongodb')>('@testcontainers/mongodb', 'for the testcontainers provider')
     const image = options.image ?? process.env.VITEST_PERF_MONGODB_IMAGE ?? this.defaultImage
     let base = ''
-    const server = await containerServer('mongodb', new MongoDBContainer(image), options.tuning ?? 'fast', async (started) => {
+    const server = await containerServer('mongodb', new MongoDBContainer(image), 'unknown', async (started) => {
       base = started.getConnectionString()
       return { ...parseMongoUrl(base), version: await serverVersion(base) }
     })
@@ -79,12 +79,13 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
     if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'mongod not found on PATH; fix: install MongoDB Community Server (Debian has no package), set VITEST_PERF_MONGODB_URL, or use Docker')
     const dir = makeTempDir('mongod')
     const id = markerId()
-    const port = await freePort()
+    const port = options.port ?? (await freePort())
     const base = `mongodb://127.0.0.1:${port}/admin`
     const proc = new LocalProcess({
       name: 'mongodb (local)',
       command: binary,
-      args: ['--dbpath', dir.path, '--port', String(port), '--bind_ip', '127.0.0.1', ...(options.tuning === 'durable' ? [] : ['--nojournal'])],
+      // mongod 6.1+ refuses --nojournal: durability cannot be turned off there; recorded as 'durable'.
+      args: ['--dbpath', dir.path, '--port', String(port), '--bind_ip', '127.0.0.1', ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v])],
       ready: async () => (await serverVersion(base)) !== '',
       timeoutMs: 30_000,
       stopSignal: 'SIGTERM',
@@ -100,7 +101,7 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
     }
     const server: RunningServer = {
       service: 'mongodb', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: 'admin',
-      version: await serverVersion(base), tuning: options.tuning ?? 'fast', pid: proc.pid,
+      version: await serverVersion(base), tuning: 'durable', pid: proc.pid,
       stop: async () => {
         await proc.stop()
         dir.remove()

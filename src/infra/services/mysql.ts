@@ -133,6 +133,7 @@ export const mysql: ServiceDriver = {
 
   async release(server, f) {
     await admin(server, (c) => c.query(`drop database if exists ${quote(f.database)}`))
+    await admin(server, (c) => c.query(`drop database if exists ${quote(`${f.database}_snap`)}`))
   },
 }
 

@@ -153,6 +153,8 @@ export async function postgresSnapshot(server: RunningServer, f: ServiceFixture)
 
 export async function postgresReset(server: RunningServer, f: ServiceFixture): Promise<void> {
   await admin(server, async (c) => {
+    const snap = await c.query('select 1 from pg_database where datname = $1', [`${f.database}_snap`])
+    if (snap.rowCount === 0) throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', 'postgres.reset() needs a postgres.snapshot() first')
     await c.query(`drop database if exists ${quote(f.database)} with (force)`)
     await c.query(`create database ${quote(f.database)} template ${quote(`${f.database}_snap`)}`)
   })

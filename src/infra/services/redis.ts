@@ -63,7 +63,9 @@ export const redis: ServiceDriver = {
     const { RedisContainer } = await optionalImport<typeof import('@testcontainers/redis')>('@testcontainers/redis', 'for the testcontainers provider')
     const image = options.image ?? process.env.VITEST_PERF_REDIS_IMAGE ?? this.defaultImage
     const tuning = options.tuning ?? 'fast'
-    return containerServer('redis', new RedisContainer(image), tuning, async (started) => {
+    // The image's own persistence settings apply: tuning is what the image does.
+    void tuning
+    return containerServer('redis', new RedisContainer(image), 'unknown', async (started) => {
       const s = { host: started.getHost(), port: started.getPort(), user: '', password: started.getPassword?.() ?? '', database: '0' }
       return { ...s, version: await serverVersion({ host: s.host, port: s.port, password: s.password || undefined }) }
     })
