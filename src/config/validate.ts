@@ -7,6 +7,27 @@ import { EXECUTORS, executorSchemas, type ExecutorName, type ResolvedLoadConfig 
 /** Metrics the recorder keeps per second, so windowed thresholds can use them. */
 const WINDOWED_METRICS = new Set(['latency', 'service_time', 'errors', 'iterations', 'dropped', 'throughput'])
 
+/**
+ * VITEST_PERF_DURATION_SCALE stretches every duration of a run (duration, stages, maxDuration) so
+ * one soak test runs 2 minutes in CI and 24 hours overnight without code changes.
+ */
+function durationScale(problems: ConfigProblem[]): number {
+  const raw = process.env.VITEST_PERF_DURATION_SCALE
+  if (raw === undefined || raw === '') return 1
+  const scale = Number(raw)
+  if (!Number.isFinite(scale) || scale <= 0) {
+    problems.push({ path: 'VITEST_PERF_DURATION_SCALE', message: `is "${raw}"; use a positive number such as 0.1 or 720` })
+    return 1
+  }
+  return scale
+}
+
+function scaleDurations(config: Record<string, unknown>, scale: number): void {
+  if (scale === 1) return
+  for (const key of ['duration', 'maxDuration'] as const) if (typeof config[key] === 'number') config[key] = (config[key] as number) * scale
+  if (Array.isArray(config.stages)) config.stages = (config.stages as { duration: number }[]).map((s) => ({ ...s, duration: s.duration * scale }))
+}
+
 export interface ValidatedLoad {
   config: ResolvedLoadConfig
   thresholds: ThresholdDef[]
@@ -73,6 +94,7 @@ export function validateLoadConfig(input: unknown): ValidatedLoad {
     for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue, input) })
   }
   problems.push(...thresholdProblems)
+  const scale = durationScale(problems)
   for (const def of defs) {
     if (def.parsed.windowMs !== undefined && !WINDOWED_METRICS.has(def.metric)) {
       problems.push({ path: `thresholds.${def.metric}`, message: `"${def.parsed.source}": windows ("over …") work on the built-in metrics ${[...WINDOWED_METRICS].join(', ')} only; drop the window or use a built-in metric` })
@@ -83,6 +105,7 @@ export function validateLoadConfig(input: unknown): ValidatedLoad {
 
   const config = { ...(parsed.data as Record<string, unknown>) }
   delete config.thresholds
+  scaleDurations(config, scale)
   if (config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') {
     config.preAllocatedVUs ??= Math.min(config.maxVUs as number, 10)
   }

@@ -3,12 +3,24 @@ import { RESULT_VERSION, type RunResult } from '../metrics/result.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
 import { displayUnit, evaluateThreshold, thresholdOutcome, type ThresholdOutcome } from '../thresholds/evaluate.ts'
 import type { Runtime } from './runtime.ts'
+import type { ResourceSample } from '../monitor/sample.ts'
+import type { TimelinePoint } from '../metrics/result.ts'
+
+/** Puts each second's resource sample beside its timeline point, for reports. */
+function withResources(timeline: TimelinePoint[], samples: ResourceSample[]): TimelinePoint[] {
+  for (const s of samples) {
+    const point = timeline[Math.min(timeline.length - 1, Math.max(0, Math.ceil(s.t) - 1))]
+    if (point) Object.assign(point, { cpu: s.cpu, rss: s.rss, heapUsed: s.heapUsed, eventLoopP99: s.eventLoop.p99 })
+  }
+  return timeline
+}
 
 interface Meta {
   name: string | undefined
   startedAt: Date
   end: number
   environment: RunResult['environment']
+  resources: ResourceSample[]
 }
 
 /** Turns the finished runtime into plain data; the recorder may be destroyed afterwards. */
@@ -49,10 +61,10 @@ export function buildResult(rt: Runtime, thresholds: ThresholdDef[], meta: Meta)
     serviceTime: summarize(rec.serviceTime),
     histograms: { latency: encodeHistogram(rec.latency), serviceTime: encodeHistogram(rec.serviceTime) },
     errors: { count: rec.failed, rate: rec.iterations ? rec.failed / rec.iterations : 0, byKind: rec.errors.toJSON() },
-    timeline: rec.timeline,
+    timeline: withResources(rec.timeline, meta.resources),
     metrics: rec.registry.toResult(durationMs),
     thresholds: outcomes,
-    resources: [],
+    resources: meta.resources,
     environment: { ...meta.environment, histograms: usingWebAssembly() ? 'wasm' : 'js' },
   }
 }

@@ -12,6 +12,8 @@ import { executorFor } from './executors/index.ts'
 import { buildResult } from './build-result.ts'
 import { emitResult } from './result-sink.ts'
 import { Runtime } from './runtime.ts'
+import { ResourceSampler } from '../monitor/sampler.ts'
+import type { WatchedServer } from '../monitor/sample.ts'
 
 export interface RunOptions {
   /** Stops the run early (state 'aborted'); in-flight iterations get gracefulStop to finish. */
@@ -25,6 +27,12 @@ export interface RunOptions {
    * kept in `result.repetitions` so toMatchBaseline() can compare them statistically.
    */
   repeat?: number
+  /**
+   * Resource sampling once a second (CPU, memory, heap, event loop, handles), on by default;
+   * `false` turns it off, `{ servers }` also watches database servers (the run fixture passes its
+   * database fixtures).
+   */
+  monitor?: false | { servers?: WatchedServer[] }
 }
 
 // Seconds roll over on their own during stalls, so the timeline shows them.
@@ -71,6 +79,8 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   const onAbort = () => rt.stop('signal', String(options.signal?.reason ?? 'aborted'))
   if (options.signal?.aborted) onAbort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
+  const sampler = options.monitor === false ? undefined : new ResourceSampler(rt.t0, options.monitor?.servers)
+  await sampler?.start()
   const ticker = setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS)
   let hardTimer: NodeJS.Timeout | undefined
   try {
@@ -97,8 +107,9 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
     rt.hardStop()
   }
   rt.recorder.finish(end)
+  const resources = (await sampler?.stop()) ?? []
   try {
-    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment() })
+    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment(), resources })
   } finally {
     rt.recorder.destroy()
   }

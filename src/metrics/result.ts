@@ -2,6 +2,7 @@ import type { ResolvedLoadConfig } from '../config/schemas.ts'
 import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
 import type { BaselineComparison } from '../baselines/compare.ts'
 import type { RepetitionSummary } from '../baselines/repetitions.ts'
+import type { ResourceSample } from '../monitor/sample.ts'
 import type { LatencySummary } from './histogram.ts'
 
 export const RESULT_VERSION = 1
@@ -25,6 +26,11 @@ export interface TimelinePoint {
   p99: number
   /** VUs busy or looping when the second closed. */
   vus: number
+  /** From the resource sample of this second, when monitored: CPU % of one core, bytes, ms. */
+  cpu?: number
+  rss?: number
+  heapUsed?: number
+  eventLoopP99?: number
 }
 
 export interface ErrorKind {
@@ -80,7 +86,8 @@ export interface RunResult {
   timeline: TimelinePoint[]
   metrics: Record<string, CustomMetricResult>
   thresholds: ThresholdOutcome[]
-  resources: unknown[]
+  /** One sample per second of the test process and watched servers (monitor on by default). */
+  resources: ResourceSample[]
   /** Database servers the test used (perfTest fixtures): provider, version and tuning. */
   infra?: InfraUsed[]
   /** One summary per repetition (runLoad's `repeat`), for statistical comparison with a baseline. */

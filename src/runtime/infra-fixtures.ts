@@ -2,6 +2,7 @@ import { inject } from 'vitest'
 import { PerfInfraError } from '../errors.ts'
 import type { ProviderFailure, ServiceFixture, ServiceName } from '../infra/types.ts'
 import type { InfraUsed } from '../metrics/result.ts'
+import type { WatchedServer } from '../monitor/sample.ts'
 
 /** A database fixture: connection details of this file's own database, plus reset helpers. */
 export interface DatabaseFixture extends ServiceFixture {
@@ -34,6 +35,14 @@ function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): Databas
 }
 
 const used = new WeakMap<object, InfraUsed[]>()
+const watched = new WeakMap<object, WatchedServer[]>()
+
+/** The servers a test's fixtures gave it, for the resource monitor (with their URLs). */
+export function watchedBy(task: object): WatchedServer[] {
+  let list = watched.get(task)
+  if (!list) watched.set(task, (list = []))
+  return list
+}
 
 function usedBy(task: object): InfraUsed[] {
   let list = used.get(task)
@@ -62,7 +71,10 @@ export class FileInfra {
     }
     const reply = await pending
     if (reply.ok) {
-      if (task) usedBy(task).push(describe(reply.fixture))
+      if (task) {
+        usedBy(task).push(describe(reply.fixture))
+        watchedBy(task).push({ service: reply.fixture.service, pid: reply.fixture.pid, url: reply.fixture.url })
+      }
       return withHelpers(reply.fixture, reply.tried)
     }
     const options = inject('vitest-perf:options')

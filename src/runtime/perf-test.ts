@@ -6,7 +6,7 @@ import type { RunResult } from '../metrics/result.ts'
 import { PerfThresholdError } from '../errors.ts'
 import { formatThresholdTable } from '../thresholds/evaluate.ts'
 import { attachResult } from './current-test.ts'
-import { FileInfra, infraUsedBy, type DatabaseFixture } from './infra-fixtures.ts'
+import { FileInfra, infraUsedBy, watchedBy, type DatabaseFixture } from './infra-fixtures.ts'
 
 export type RunFn = (config: LoadConfig, workflow: Workflow, options?: RunOptions) => Promise<RunResult>
 
@@ -51,7 +51,8 @@ function createPerfTest() {
       const run: RunFn = async (config, workflow, options = {}) => {
         const name = options.name ?? config.name ?? (index++ === 0 ? task.name : `${task.name} #${index}`)
         const linked = options.signal ? AbortSignal.any([options.signal, signal]) : signal
-        const result = await runLoad(config, workflow, { ...options, name, signal: linked, attach: false })
+        const monitor = options.monitor ?? { servers: watchedBy(task) }
+        const result = await runLoad(config, workflow, { ...options, name, signal: linked, attach: false, monitor })
         const used = infraUsedBy(task)
         if (used.length > 0) result.infra = used
         attachResult(result, holder)

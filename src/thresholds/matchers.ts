@@ -2,6 +2,7 @@ import { PerfConfigError, PerfError, PerfThresholdError } from '../errors.ts'
 import type { BaselineComparison } from '../baselines/compare.ts'
 import { matchBaseline, type BaselineOptions } from '../baselines/matcher.ts'
 import type { RunResult } from '../metrics/result.ts'
+import { checkNoLeak, checkStable, type LeakLimits, type StabilityLimits } from '../monitor/matchers.ts'
 import { compileThresholds, type ThresholdsInput } from './define.ts'
 import { formatThresholdTable } from './evaluate.ts'
 import { evaluateOnResult, TIMELINE_WINDOW_METRICS } from './on-result.ts'
@@ -59,6 +60,18 @@ export class PerformanceAssertion {
     if (this.negated) throw new PerfError('PERF_BASELINE_CONTEXT', 'expectPerformance(result).not.toMatchBaseline() is not supported: a baseline comparison has more than two outcomes.')
     const { baselineContext } = await import('../runtime/baseline-context.ts')
     return matchBaseline(this.result, baselineContext(), options)
+  }
+
+  /** Heap, RSS and handles (by type) must not grow faster than the limits, e.g. `{ heap: '< 1MB/min' }`. */
+  toHaveNoLeak(limits?: LeakLimits): void {
+    const outcome = checkNoLeak(this.result, limits)
+    if (outcome.pass === this.negated) throw new PerfThresholdError(outcome.message())
+  }
+
+  /** Throughput and p95 of the last window against the first, e.g. `{ degradation: '< 10%' }`. */
+  toStayStable(limits?: StabilityLimits): void {
+    const outcome = checkStable(this.result, limits)
+    if (outcome.pass === this.negated) throw new PerfThresholdError(outcome.message())
   }
 
   /** k6-style thresholds keyed by metric: `{ latency: ['p(95)<50ms'], errors: ['rate<0.01'] }`. */

@@ -76,3 +76,25 @@ perfTest('a load against the postgres fixture records the server it ran on', asy
     await pool.end()
   }
 })
+
+perfTest('the monitor samples the test process and the database server during a run', async ({ postgres, run }) => {
+  const pool = new pg.Pool({ connectionString: postgres.url, max: 4 })
+  try {
+    const result = await run({ executor: 'constant-vus', vus: 4, duration: '2500ms' }, async () => {
+      await pool.query('select pg_sleep(0.002)')
+    })
+    expect(result.resources.length).toBeGreaterThanOrEqual(2)
+    const s = result.resources[1]
+    expect(s.rss).toBeGreaterThan(10 * 2 ** 20)
+    expect(s.heapUsed).toBeGreaterThan(0)
+    expect(s.cpu).toBeGreaterThan(0)
+    expect(s.eventLoop.p99).toBeGreaterThan(0)
+    expect(Object.keys(s.handles).length).toBeGreaterThan(0)
+    // Server side: the pool's 4 connections (+ the monitor's own) show in pg_stat_activity.
+    expect(s.servers?.postgres?.stats?.connections).toBeGreaterThanOrEqual(4)
+    if (postgres.pid) expect(s.servers?.postgres?.rss).toBeGreaterThan(0)
+    expect(result.timeline[1].rss).toBeGreaterThan(0)
+  } finally {
+    await pool.end()
+  }
+})

@@ -65,3 +65,24 @@ describe('validateLoadConfig', () => {
     )
   })
 })
+
+describe('VITEST_PERF_DURATION_SCALE', () => {
+  it('stretches duration, stages and maxDuration', () => {
+    process.env.VITEST_PERF_DURATION_SCALE = '720'
+    try {
+      expect(validateLoadConfig({ executor: 'constant-vus', duration: '2m' }).config).toMatchObject({ duration: 86_400_000 })
+      expect(validateLoadConfig({ executor: 'ramping-vus', stages: [{ duration: '10s', target: 5 }] }).config).toMatchObject({ stages: [{ duration: 7_200_000, target: 5 }] })
+    } finally {
+      delete process.env.VITEST_PERF_DURATION_SCALE
+    }
+  })
+
+  it('rejects a scale that is not a positive number', () => {
+    process.env.VITEST_PERF_DURATION_SCALE = 'long'
+    try {
+      expect(problems({ executor: 'constant-vus', duration: '1s' })).toEqual([{ path: 'VITEST_PERF_DURATION_SCALE', message: expect.stringMatching(/positive number/) }])
+    } finally {
+      delete process.env.VITEST_PERF_DURATION_SCALE
+    }
+  })
+})

@@ -1,0 +1,50 @@
+import type { WatchedServer } from './sample.ts'
+
+type Collector = () => Promise<Record<string, number>>
+
+/** Opens one connection per watched server and returns a function that reads its statistics. */
+export async function serverCollector(server: WatchedServer): Promise<{ collect: Collector; close: () => Promise<void> } | undefined> {
+  if (!server.url) return undefined
+  try {
+    if (server.service === 'postgres') {
+      const { default: pg } = await import('pg')
+      const c = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2000 })
+      await c.connect()
+      return {
+        collect: async () => {
+          const activity = await c.query("select count(*)::int as connections, count(*) filter (where state = 'active')::int as active, count(*) filter (where wait_event_type = 'Lock')::int as waiting from pg_stat_activity where backend_type = 'client backend'")
+          const locks = await c.query('select count(*)::int as locks from pg_locks')
+          return { ...activity.rows[0], ...locks.rows[0] }
+        },
+        close: () => c.end(),
+      }
+    }
+    if (server.service === 'redis') {
+      const { Redis } = await import('ioredis')
+      const c = new Redis(server.url, { maxRetriesPerRequest: 1, connectTimeout: 2000 })
+      c.on('error', () => {})
+      return {
+        collect: async () => {
+          const info = await c.info()
+          const read = (key: string) => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN)
+          return { clients: read('connected_clients'), used_memory: read('used_memory'), blocked_clients: read('blocked_clients') }
+        },
+        close: async () => c.disconnect(),
+      }
+    }
+    if (server.service === 'mysql') {
+      const mysql = await import('mysql2/promise')
+      const c = await mysql.createConnection({ uri: server.url, connectTimeout: 2000 })
+      return {
+        collect: async () => {
+          const [rows] = await c.query("show global status where Variable_name in ('Threads_connected', 'Threads_running')")
+          return Object.fromEntries((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]))
+        },
+        close: () => c.end(),
+      }
+    }
+  } catch {
+    // Statistics are a bonus: a server we cannot query is still watched by pid.
+  }
+  return undefined
+}
