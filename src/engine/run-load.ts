@@ -10,7 +10,8 @@ import { displayUnit, evaluateThreshold, formatValue } from '../thresholds/evalu
 import type { Workflow } from './context.ts'
 import { executorFor } from './executors/index.ts'
 import { buildResult } from './build-result.ts'
-import { emitResult } from './result-sink.ts'
+import { emitResult, progressListener } from './result-sink.ts'
+import { reportProgress } from './progress.ts'
 import { Runtime } from './runtime.ts'
 import { ResourceSampler } from '../monitor/sampler.ts'
 import type { WatchedServer } from '../monitor/sample.ts'
@@ -80,6 +81,8 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   if (options.signal?.aborted) onAbort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const sampler = options.monitor === false ? undefined : new ResourceSampler(rt.t0, options.monitor?.servers)
+  const progress = progressListener()
+  if (progress) reportProgress(rt, progress, resolved, plannedMs, options.name ?? resolved.name ?? 'run', sampler)
   await sampler?.start()
   const ticker = setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS)
   let hardTimer: NodeJS.Timeout | undefined

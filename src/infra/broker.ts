@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { PerfError } from '../errors.ts'
 import { startService } from './chain.ts'
 import type { ServiceDriver } from './driver.ts'
+import type { ProgressEvent } from '../engine/result-sink.ts'
 import { sweepLeftovers } from './leftovers.ts'
 import { removeContainers } from './providers/testcontainers.ts'
 import { forgetSnapshot, reset, snapshot } from './reset.ts'
@@ -38,6 +39,8 @@ export class InfraBroker {
   private readonly log: (line: string) => void
   private http: Server | undefined
   private counter = 0
+  /** Per-second progress of runs in the workers (live progress, Prometheus). */
+  onProgress: ((event: ProgressEvent) => void) | undefined
 
   constructor(options: Partial<Record<ServiceName, ServiceOptions>>, log: (line: string) => void) {
     this.options = options
@@ -92,6 +95,10 @@ export class InfraBroker {
       return { ok: false, code: 'PERF_INFRA_BROKER', message: 'bad request body' }
     }
     if (req.url === '/acquire') return this.acquire(body.service)
+    if (req.url === '/progress') {
+      this.onProgress?.(body as unknown as ProgressEvent)
+      return { ok: true }
+    }
     const f = body.fixture
     const entry = f && this.fixtures.get(`${f.service}:${f.database}:${f.keyPrefix ?? ''}`)
     if (!entry) return { ok: false, code: 'PERF_INFRA_BROKER', message: `no such fixture ${f?.service}/${f?.database}` }

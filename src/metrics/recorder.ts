@@ -27,6 +27,8 @@ export class Recorder {
   interrupted = 0
   /** Called after every closed second (threshold abort checks). */
   onSecond: ((second: number) => void) | undefined
+  /** Called with each closed second and its latency histogram, before the histogram is reused. */
+  onPoint: ((point: TimelinePoint, latency: Histogram) => void) | undefined
   /** Called when a window of a windowed threshold fails. */
   onWindowFail: ((tracker: WindowTracker) => void) | undefined
   vusNow: () => number = () => 0
@@ -95,6 +97,7 @@ export class Recorder {
       p99: r(lat.percentile(99)),
       vus: this.vusNow(),
     })
+    this.onPoint?.(this.timeline[this.timeline.length - 1], this.secLatency)
     this.latency.add(this.secLatency)
     this.serviceTime.add(this.secService)
     this.iterations += this.secIterations

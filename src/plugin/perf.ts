@@ -3,6 +3,8 @@ import type { Plugin } from 'vite'
 import type { Vitest } from 'vitest/node'
 import { InfraBroker, type BrokerAddress } from '../infra/broker.ts'
 import { killOwnedNow } from '../infra/leftovers.ts'
+import { PrometheusExporter } from '../monitor/prometheus.ts'
+import { LiveProgress } from '../reporters/live.ts'
 import { resolvePerfOptions, type PerfOptions, type ResolvedPerfOptions } from './options.ts'
 import { PerfReporter } from './reporter.ts'
 
@@ -36,7 +38,24 @@ export function perf(input: PerfOptions = {}): Plugin {
         const broker = new InfraBroker(options.infra, (line) => vitest.logger.log(line))
         address = broker.start()
         brokers.set(vitest, address)
-        vitest.onClose(() => broker.close())
+        const live = options.progress ? new LiveProgress((line) => vitest.logger.log(line)) : undefined
+        const exporter = options.prometheus ? new PrometheusExporter() : undefined
+        broker.onProgress = (event) => {
+          live?.update(event)
+          exporter?.record(event)
+        }
+        if (exporter && options.prometheus) {
+          const { port = 0, host = '127.0.0.1' } = options.prometheus
+          const bound = await exporter.listen(port, host)
+          vitest.logger.log(`vitest-perf: Prometheus metrics at http://${host}:${bound}/metrics`)
+        }
+        vitest.onClose(async () => {
+          if (exporter && options.prometheus?.pushgateway) {
+            await exporter.push(options.prometheus.pushgateway, options.prometheus.job).catch((e: unknown) => vitest.logger.error(`vitest-perf: push to ${options.prometheus?.pushgateway} failed: ${String(e)}`))
+          }
+          await exporter?.close()
+          await broker.close()
+        })
         process.once('exit', killOwnedNow)
       }
       project.provide('vitest-perf:broker', await address)
