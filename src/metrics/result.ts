@@ -1,5 +1,6 @@
 import type { ResolvedLoadConfig } from '../config/schemas.ts'
 import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
+import type { MatrixTag } from '../analysis/matrix.ts'
 import type { BaselineComparison } from '../baselines/compare.ts'
 import type { RepetitionSummary } from '../baselines/repetitions.ts'
 import type { ResourceSample } from '../monitor/sample.ts'
@@ -94,5 +95,7 @@ export interface RunResult {
   repetitions?: RepetitionSummary[]
   /** Set by toMatchBaseline(): the comparison with the committed baseline. */
   baseline?: BaselineComparison
+  /** Set on runs inside a matrix() cell. */
+  matrix?: MatrixTag
   environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }
 }

@@ -1,0 +1,55 @@
+import type { TestContext } from 'vitest'
+import { perfTest, type PerfFixtures } from '../runtime/perf-test.ts'
+
+export type MatrixValue = string | number
+export type Cell<D extends Record<string, readonly MatrixValue[]>> = { [K in keyof D]: D[K][number] } & { name: string }
+
+/** Which matrix and cell a result belongs to; set on results of runs inside a matrix test. */
+export interface MatrixTag {
+  matrix: string
+  cell: Record<string, MatrixValue>
+  dimensions: string[]
+}
+
+function product(dimensions: Record<string, readonly MatrixValue[]>): Record<string, MatrixValue>[] {
+  return Object.entries(dimensions).reduce<Record<string, MatrixValue>[]>(
+    (cells, [key, values]) => cells.flatMap((cell) => values.map((v) => ({ ...cell, [key]: v }))),
+    [{}],
+  )
+}
+
+/**
+ * One perf test per cell of the cartesian product of `dimensions`, named by the cell
+ * ("concurrency=10 payload=1KB"). Results are tagged so the reporter writes matrix.csv with
+ * throughput per cell, scaling efficiency and the best cell under an SLO.
+ */
+export function matrix<D extends Record<string, readonly MatrixValue[]>>(
+  name: string,
+  dimensions: D,
+  body: (cell: Cell<D>, context: PerfFixtures & TestContext) => Promise<unknown> | unknown,
+): void {
+  const keys = Object.keys(dimensions)
+  for (const values of product(dimensions)) {
+    const cellName = keys.map((k) => `${k}=${values[k]}`).join(' ')
+    perfTest(`${name} [${cellName}]`, async (context) => {
+      const cell = { ...values, name: cellName } as Cell<D>
+      const tag: MatrixTag = { matrix: name, cell: values, dimensions: keys }
+      const run = context.run
+      // Tag every result of this cell's runs.
+      const tagged = (async (...args: Parameters<typeof run>) => {
+        const result = await run(...args)
+        result.matrix = tag
+        return result
+      }) as typeof run
+      await body(cell, { ...context, run: tagged } as PerfFixtures & TestContext)
+    })
+  }
+}
+
+/** '16KB' → 16384: payload sizes as users write them in a matrix. */
+export function bytes(size: MatrixValue): number {
+  if (typeof size === 'number') return size
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$/i.exec(size)
+  if (!m) throw new TypeError(`"${size}" is not a size: write it like 512B, 4KB or 1MB`)
+  return Math.round(Number(m[1]) * { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[(m[2] ?? 'B').toUpperCase() as 'B'])
+}
