@@ -4,18 +4,23 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PerfError } from '../errors.ts'
 import type { PerfTestEntry } from '../reporters/collect.ts'
-import { formatSummary } from '../reporters/console.ts'
+import { normalizeEntries } from '../reporters/normalize.ts'
+import { reportCommand } from './report.ts'
 
 const USAGE = `Usage: vitest-perf <command> [options]
 
 Commands:
-  report <results.json>   print the summary table of a results file written by the perf reporter
+  report <results.json>   print the summary of a results file and write its reports again
+      --out <dir>           folder for report.md, report.html, summary.csv (default: beside the file)
+      --format <list>       any of md,html,csv,console (default: all four)
+      --kpi <file.json>     KPI grade bounds, as the kpi option of perf()
+      --no-step-summary     do not append report.md to $GITHUB_STEP_SUMMARY
 
 Options:
   -h, --help              show this help
   -v, --version           print the version`
 
-async function readResults(file: string): Promise<PerfTestEntry[]> {
+export async function readResults(file: string): Promise<PerfTestEntry[]> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -31,7 +36,7 @@ async function readResults(file: string): Promise<PerfTestEntry[]> {
   if (parsed.version !== 1 || !Array.isArray(parsed.tests)) {
     throw new PerfError('PERF_RESULTS_UNREADABLE', `${file} is not a vitest-perf results file of version 1 (found version ${JSON.stringify(parsed.version)}).`)
   }
-  return parsed.tests as PerfTestEntry[]
+  return normalizeEntries(parsed.tests)
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -45,14 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(pkg.version)
     return 0
   }
-  if (command === 'report') {
-    if (rest.length !== 1) {
-      console.error('vitest-perf report: give exactly one results file, e.g. vitest-perf report perf-results/results.json')
-      return 2
-    }
-    console.log(formatSummary(await readResults(rest[0])))
-    return 0
-  }
+  if (command === 'report') return reportCommand(rest, readResults)
   console.error(`vitest-perf: unknown command "${command}".\n\n${USAGE}`)
   return 2
 }

@@ -2,7 +2,7 @@ import os from 'node:os'
 import { mergeRepetitions, RERUN } from '../baselines/repetitions.ts'
 import type { LoadConfig, ResolvedLoadConfig } from '../config/schemas.ts'
 import { validateLoadConfig } from '../config/validate.ts'
-import { PerfConfigError } from '../errors.ts'
+import { PerfConfigError, type ConfigProblem } from '../errors.ts'
 import { initHistograms } from '../metrics/histogram.ts'
 import type { RunResult } from '../metrics/result.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
@@ -15,6 +15,8 @@ import { reportProgress } from './progress.ts'
 import { Runtime } from './runtime.ts'
 import { ResourceSampler } from '../monitor/sampler.ts'
 import type { WatchedServer } from '../monitor/sample.ts'
+import { FaultSchedule, validateSchedule, type ScheduledFault } from '../faults/schedule.ts'
+import { analyseFaults, markTimeline, type RecoveryBounds } from '../faults/recovery.ts'
 
 export interface RunOptions {
   /** Stops the run early (state 'aborted'); in-flight iterations get gracefulStop to finish. */
@@ -34,6 +36,10 @@ export interface RunOptions {
    * database fixtures).
    */
   monitor?: false | { servers?: WatchedServer[] }
+  /** Faults started and stopped on the run's clock: `[{ at: '10s', duration: '5s', fault }]`. */
+  faults?: ScheduledFault[]
+  /** Bounds for "recovered" after a fault (default: error rate +1 pp, p95 × 1.5). */
+  recovery?: RecoveryBounds
 }
 
 // Seconds roll over on their own during stalls, so the timeline shows them.
@@ -46,9 +52,10 @@ const TICK_MS = 100
 export async function runLoad(config: LoadConfig, workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
   const { config: resolved, thresholds } = validateLoadConfig(config)
   const repeat = options.repeat ?? 1
-  const problems = []
+  const problems: ConfigProblem[] = []
   if (typeof workflow !== 'function') problems.push({ path: 'workflow', message: `must be a function (ctx) => { … }, got ${typeof workflow}` })
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) problems.push({ path: 'options.repeat', message: `must be a whole number from 1 to 100, got ${JSON.stringify(options.repeat)}` })
+  if (options.faults) problems.push(...validateSchedule(options.faults))
   if (problems.length > 0) throw new PerfConfigError(problems)
   await initHistograms()
   const once = () => runOnce(resolved, thresholds, workflow, options)
@@ -84,6 +91,7 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   const progress = progressListener()
   if (progress) reportProgress(rt, progress, resolved, plannedMs, options.name ?? resolved.name ?? 'run', sampler)
   await sampler?.start()
+  const schedule = options.faults?.length ? new FaultSchedule(rt.t0, options.faults) : undefined
   const ticker = setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS)
   let hardTimer: NodeJS.Timeout | undefined
   try {
@@ -98,6 +106,8 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   } finally {
     clearInterval(ticker)
     clearTimeout(hardTimer)
+    // Faults never outlive their run, whatever happened in it.
+    await schedule?.finish()
     options.signal?.removeEventListener('abort', onAbort)
   }
   const end = performance.now()
@@ -112,7 +122,12 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   rt.recorder.finish(end)
   const resources = (await sampler?.stop()) ?? []
   try {
-    return buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment(), resources })
+    const result = buildResult(rt, thresholds, { name: options.name ?? resolved.name, startedAt, end, environment: environment(), resources })
+    if (schedule) {
+      markTimeline(result.timeline, schedule.windows)
+      result.faults = analyseFaults(result.timeline, schedule.windows, options.recovery)
+    }
+    return result
   } finally {
     rt.recorder.destroy()
   }

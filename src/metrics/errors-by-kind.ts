@@ -1,9 +1,23 @@
 import type { ErrorKind } from './result.ts'
 
+// PostgreSQL SQLSTATEs worth a name in a load test's error table.
+const SQLSTATE: Record<string, string> = {
+  '53300': 'too_many_connections',
+  '57014': 'query_canceled',
+  '57P01': 'admin_shutdown',
+  '40P01': 'deadlock_detected',
+  '40001': 'serialization_failure',
+  '55P03': 'lock_not_available',
+  '08006': 'connection_failure',
+  '53100': 'disk_full',
+  '53200': 'out_of_memory',
+}
+
 /** Groups failures by what the user can act on: an error code first, then the error's name. */
 export function errorKind(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const e = error as { code?: unknown; name?: unknown; constructor?: { name?: string } }
+    if (typeof e.code === 'string' && SQLSTATE[e.code]) return `${e.code} ${SQLSTATE[e.code]}`
     if (typeof e.code === 'string' && e.code !== '') return e.code
     if (typeof e.code === 'number') return `code ${e.code}`
     if (typeof e.name === 'string' && e.name !== '') return e.name

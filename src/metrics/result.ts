@@ -1,6 +1,7 @@
 import type { ResolvedLoadConfig } from '../config/schemas.ts'
 import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
 import type { MatrixTag } from '../analysis/matrix.ts'
+import type { FaultImpact } from '../faults/recovery.ts'
 import type { BaselineComparison } from '../baselines/compare.ts'
 import type { RepetitionSummary } from '../baselines/repetitions.ts'
 import type { ResourceSample } from '../monitor/sample.ts'
@@ -32,6 +33,8 @@ export interface TimelinePoint {
   rss?: number
   heapUsed?: number
   eventLoopP99?: number
+  /** Names of the faults active during this second. */
+  faults?: string[]
 }
 
 export interface ErrorKind {
@@ -97,5 +100,7 @@ export interface RunResult {
   baseline?: BaselineComparison
   /** Set on runs inside a matrix() cell. */
   matrix?: MatrixTag
+  /** Faults scheduled in the run: when, what they caused, how long recovery took. */
+  faults?: FaultImpact[]
   environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }
 }

@@ -4,6 +4,9 @@ import { META_KEY, type RunResult } from '../metrics/result.ts'
 import type { PerfTestEntry } from '../reporters/collect.ts'
 import { formatSummary } from '../reporters/console.ts'
 import { writeResultsJson } from '../reporters/json.ts'
+import { resolveKpi, type KpiOverrides } from '../reporters/kpi.ts'
+import { formatMarkdown } from '../reporters/markdown.ts'
+import { appendStepSummary, stepSummaryFile, writeReports } from '../reporters/write-reports.ts'
 import type { ResolvedPerfOptions } from './options.ts'
 
 /** Collects the RunResults that workers attached to task meta, prints them and writes the files. */
@@ -36,9 +39,18 @@ export class PerfReporter implements Reporter {
     }
     if (entries.length === 0) return
     const root = this.vitest?.config.root ?? process.cwd()
-    const file = await writeResultsJson(path.resolve(root, this.options.results), entries)
+    const dir = path.resolve(root, this.options.results)
+    const file = await writeResultsJson(dir, entries)
     const log = (text: string) => (this.vitest ? this.vitest.logger.log(text) : console.log(text))
     if (this.options.summary) log(`\n${formatSummary(entries)}\n`)
-    log(`vitest-perf: wrote ${path.relative(root, file)}`)
+    const kpi = resolveKpi(this.options.kpi as KpiOverrides)
+    const summaryFile = this.options.githubSummary ? stepSummaryFile() : undefined
+    // results.json is on disk before any report runs: a failing report never costs the data.
+    try {
+      const reports = await writeReports(dir, entries, { formats: this.options.reports, kpi })
+      log(`vitest-perf: wrote ${[file, ...reports].map((f) => path.relative(root, f)).join(', ')}`)
+    } finally {
+      if (summaryFile) await appendStepSummary(summaryFile, formatMarkdown(entries, { kpi }))
+    }
   }
 }

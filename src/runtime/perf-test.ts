@@ -7,6 +7,7 @@ import { PerfThresholdError } from '../errors.ts'
 import { formatThresholdTable } from '../thresholds/evaluate.ts'
 import { attachResult } from './current-test.ts'
 import { FileInfra, infraUsedBy, watchedBy, type DatabaseFixture } from './infra-fixtures.ts'
+import { trackedFaults, type Faults } from '../faults/catalog.ts'
 
 export type RunFn = (config: LoadConfig, workflow: Workflow, options?: RunOptions) => Promise<RunResult>
 
@@ -24,6 +25,8 @@ export interface PerfFixtures {
   redis: DatabaseFixture
   /** A MongoDB database of this test file's own. */
   mongodb: DatabaseFixture
+  /** Fault factories whose faults are all stopped when the test ends. */
+  faults: Faults
 }
 
 interface FileFixtures {
@@ -45,6 +48,15 @@ function createPerfTest() {
     mysql: async ({ infra, skip, task }, use) => use(await infra.get('mysql', skip, task)),
     redis: async ({ infra, skip, task }, use) => use(await infra.get('redis', skip, task)),
     mongodb: async ({ infra, skip, task }, use) => use(await infra.get('mongodb', skip, task)),
+    // eslint-disable-next-line no-empty-pattern
+    faults: async ({}, use) => {
+      const tracked = trackedFaults()
+      try {
+        await use(tracked.api)
+      } finally {
+        await tracked.stopAll()
+      }
+    },
     run: async ({ task, signal }: TestContext, use: (run: RunFn) => Promise<void>) => {
       const holder = task as unknown as { meta: Record<string, unknown> }
       let index = 0

@@ -3,6 +3,7 @@ import type { BaselineComparison } from '../baselines/compare.ts'
 import { matchBaseline, type BaselineOptions } from '../baselines/matcher.ts'
 import type { RunResult } from '../metrics/result.ts'
 import { checkNoLeak, checkStable, type LeakLimits, type StabilityLimits } from '../monitor/matchers.ts'
+import { checkRecovery } from '../faults/matchers.ts'
 import { compileThresholds, type ThresholdsInput } from './define.ts'
 import { formatThresholdTable } from './evaluate.ts'
 import { evaluateOnResult, TIMELINE_WINDOW_METRICS } from './on-result.ts'
@@ -71,6 +72,12 @@ export class PerformanceAssertion {
   /** Throughput and p95 of the last window against the first, e.g. `{ degradation: '< 10%' }`. */
   toStayStable(limits?: StabilityLimits): void {
     const outcome = checkStable(this.result, limits)
+    if (outcome.pass === this.negated) throw new PerfThresholdError(outcome.message())
+  }
+
+  /** Every scheduled fault's run is back within bounds this soon after the fault ends, e.g. '5s'. */
+  toRecoverWithin(limit: string | number): void {
+    const outcome = checkRecovery(this.result, limit)
     if (outcome.pass === this.negated) throw new PerfThresholdError(outcome.message())
   }
 

@@ -1,0 +1,69 @@
+import { connectionExhaustion, killConnections, lockTable, statementTimeout } from './database-faults.ts'
+import { activate, withFault, type Fault } from './fault.ts'
+import { cpuPressure, eventLoopBlock, memoryPressure } from './process-faults.ts'
+import { closeAllProxies, startProxy, withProxy, type TcpProxy } from './proxy.ts'
+import type { ToxicOptions } from './toxic-options.ts'
+
+/** A toxic on a proxy as a Fault, so it can be scheduled in a run: start adds it, stop removes it. */
+export function toxic(proxy: TcpProxy, spec: ToxicOptions): Fault {
+  let handle: { remove(): void } | undefined
+  return {
+    name: spec.name ?? `${spec.type} (${spec.stream ?? 'downstream'})`,
+    async start() {
+      handle = proxy.addToxic(spec)
+    },
+    async stop() {
+      handle?.remove()
+      handle = undefined
+    },
+  }
+}
+
+/** Every fault factory, scoped helpers included: `import { faults } from 'vitest-perf'`. */
+export const faults = {
+  connectionExhaustion,
+  lockTable,
+  statementTimeout,
+  killConnections,
+  memoryPressure,
+  cpuPressure,
+  eventLoopBlock,
+  withFault,
+  activate,
+  startProxy,
+  withProxy,
+  toxic,
+}
+
+export type Faults = typeof faults
+
+/**
+ * The `faults` fixture: the same factories, but every fault created in the test is stopped when
+ * the test ends, passed or failed — held connections, locks and pressure never leak.
+ */
+export function trackedFaults(): { api: Faults; stopAll: () => Promise<void> } {
+  const created = new Set<Fault>()
+  const track = <A extends unknown[]>(factory: (...args: A) => Fault) => (...args: A) => {
+    const fault = factory(...args)
+    created.add(fault)
+    return fault
+  }
+  const api: Faults = {
+    ...faults,
+    connectionExhaustion: track(connectionExhaustion),
+    lockTable: track(lockTable),
+    statementTimeout: track(statementTimeout),
+    killConnections: track(killConnections),
+    memoryPressure: track(memoryPressure),
+    cpuPressure: track(cpuPressure),
+    eventLoopBlock: track(eventLoopBlock),
+  }
+  return {
+    api,
+    stopAll: async () => {
+      await Promise.all([...created].map((f) => f.stop().catch(() => {})))
+      created.clear()
+      await closeAllProxies()
+    },
+  }
+}

@@ -1,0 +1,157 @@
+import { PerfFaultError } from './proxy-errors.ts'
+import type { ServiceFixture } from '../infra/types.ts'
+import type { Fault } from './fault.ts'
+
+type Closeable = { end(): Promise<void> }
+
+async function pgClient(url: string) {
+  const { default: pg } = await import('pg')
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
+  c.on('error', () => {})
+  await c.connect()
+  return c
+}
+
+async function mysqlConn(url: string) {
+  const mysql = await import('mysql2/promise')
+  const c = await mysql.createConnection({ uri: url, connectTimeout: 5000 })
+  c.on('error', () => {})
+  return c
+}
+
+function unsupported(fault: string, service: string): never {
+  throw new PerfFaultError('PERF_FAULT_UNSUPPORTED', `${fault} is not available for ${service}; it works on postgres and mysql`)
+}
+
+async function closeAll(list: Closeable[]): Promise<void> {
+  await Promise.all(list.map((c) => c.end().catch(() => {})))
+  list.length = 0
+}
+
+/**
+ * Holds connections until the server's limit (or `connections` of them), so new connections fail
+ * (PostgreSQL 53300 too_many_connections, MySQL ER_CON_COUNT_ERROR) while existing ones go on.
+ */
+export function connectionExhaustion(db: ServiceFixture, options: { connections?: number } = {}): Fault {
+  const held: Closeable[] = []
+  return {
+    name: `connection exhaustion (${db.service})`,
+    async start() {
+      let free: number
+      if (db.service === 'postgres') {
+        const c = await pgClient(db.url)
+        held.push(c)
+        const max = Number((await c.query('show max_connections')).rows[0].max_connections)
+        const used = Number((await c.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n)
+        free = max - used
+      } else if (db.service === 'mysql') {
+        const c = await mysqlConn(db.url)
+        held.push(c)
+        const [[max]] = (await c.query('select @@max_connections as n')) as unknown as [[{ n: number }]]
+        const [[used]] = (await c.query("select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'")) as unknown as [[{ n: string }]]
+        // A SUPER user may open one connection beyond the limit.
+        free = Number(max.n) - Number(used.n) + 1
+      } else return unsupported('connectionExhaustion', db.service)
+      const want = Math.min(free, options.connections ?? free)
+      const open = (): Promise<Closeable> => (db.service === 'postgres' ? pgClient(db.url) : mysqlConn(db.url))
+      for (let opened = 0; opened < want; ) {
+        const batch = Math.min(10, want - opened)
+        const results = await Promise.allSettled(Array.from({ length: batch }, () => open()))
+        for (const r of results) if (r.status === 'fulfilled') held.push(r.value)
+        opened += batch
+        if (results.every((r) => r.status === 'rejected')) break
+      }
+    },
+    stop: () => closeAll(held),
+  }
+}
+
+/** Holds an exclusive lock on `table` in an open transaction: writers (and for PostgreSQL, readers) wait. */
+export function lockTable(db: ServiceFixture, table: string): Fault {
+  let conn: Closeable | undefined
+  let release: (() => Promise<unknown>) | undefined
+  return {
+    name: `lock ${table} (${db.service})`,
+    async start() {
+      if (db.service === 'postgres') {
+        const c = await pgClient(db.url)
+        conn = c
+        await c.query('begin')
+        await c.query(`lock table "${table.replaceAll('"', '""')}" in access exclusive mode`)
+        release = () => c.query('rollback')
+      } else if (db.service === 'mysql') {
+        const c = await mysqlConn(db.url)
+        conn = c
+        await c.query(`lock tables \`${table.replaceAll('`', '``')}\` write`)
+        release = () => c.query('unlock tables')
+      } else unsupported('lockTable', db.service)
+    },
+    async stop() {
+      await release?.().catch(() => {})
+      await conn?.end().catch(() => {})
+      conn = release = undefined
+    },
+  }
+}
+
+/** Statements longer than `ms` are cancelled (new sessions of this database; MariaDB: server-wide). */
+export function statementTimeout(db: ServiceFixture, ms: number): Fault {
+  const quoted = `"${db.database.replaceAll('"', '""')}"`
+  return {
+    name: `statement timeout ${ms}ms (${db.service})`,
+    async start() {
+      if (db.service === 'postgres') {
+        const c = await pgClient(db.url)
+        await c.query(`alter database ${quoted} set statement_timeout = ${Math.round(ms)}`).finally(() => c.end())
+      } else if (db.service === 'mysql') {
+        const c = await mysqlConn(db.url)
+        await c.query(`set global max_statement_time = ${ms / 1000}`).finally(() => c.end())
+      } else unsupported('statementTimeout', db.service)
+    },
+    async stop() {
+      if (db.service === 'postgres') {
+        const c = await pgClient(db.url)
+        await c.query(`alter database ${quoted} reset statement_timeout`).finally(() => c.end())
+      } else if (db.service === 'mysql') {
+        const c = await mysqlConn(db.url)
+        await c.query('set global max_statement_time = 0').finally(() => c.end())
+      }
+    },
+  }
+}
+
+/** Disconnects every client of this file's database once (pg_terminate_backend, KILL, CLIENT KILL). */
+export function killConnections(db: ServiceFixture): Fault {
+  return {
+    name: `kill connections (${db.service})`,
+    async start() {
+      if (db.service === 'postgres') {
+        const c = await pgClient(db.url)
+        await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.database]).finally(() => c.end())
+      } else if (db.service === 'mysql') {
+        const c = await mysqlConn(db.url)
+        try {
+          const [rows] = await c.query('select id from information_schema.processlist where db = ? and id <> connection_id()', [db.database])
+          for (const { id } of rows as { id: number }[]) await c.query(`kill ${Number(id)}`).catch(() => {})
+        } finally {
+          await c.end()
+        }
+      } else if (db.service === 'redis') {
+        const { Redis } = await import('ioredis')
+        const c = new Redis(db.url, { maxRetriesPerRequest: 1 })
+        try {
+          const list = String(await c.client('LIST'))
+          const me = await c.client('ID')
+          for (const line of list.split('\n')) {
+            const id = /id=(\d+)/.exec(line)?.[1]
+            const dbIndex = /db=(\d+)/.exec(line)?.[1]
+            if (id && Number(id) !== Number(me) && Number(dbIndex) === db.db) await c.client('KILL', 'ID', id).catch(() => {})
+          }
+        } finally {
+          c.disconnect()
+        }
+      } else unsupported('killConnections', db.service)
+    },
+    async stop() {},
+  }
+}

@@ -1,0 +1,60 @@
+import pg from 'pg'
+import { expect } from 'vitest'
+import { expectPerformance, perfTest } from 'vitest-perf'
+
+// Connection exhaustion injected 3 s into a run whose workflow opens a connection per iteration:
+// errors are classified, the window shows in the result and timeline, recovery is measured.
+perfTest('connection exhaustion during a run: classified errors, fault window, recovery time', async ({ postgres, faults, run }) => {
+  const result = await run(
+    { executor: 'constant-arrival-rate', rate: 30, duration: '9s', maxVUs: 60 },
+    async () => {
+      const c = new pg.Client({ connectionString: postgres.url, connectionTimeoutMillis: 2000 })
+      c.on('error', () => {})
+      try {
+        await c.connect()
+        await c.query('select 1')
+      } finally {
+        await c.end().catch(() => {})
+      }
+    },
+    { faults: [{ at: '3s', duration: '2s', fault: faults.connectionExhaustion(postgres) }] },
+  )
+  expect(result.errors.byKind, JSON.stringify(result.errors.byKind)).toHaveProperty(['53300 too_many_connections'])
+  expect(result.errors.byKind['53300 too_many_connections'].count).toBeGreaterThan(10)
+  const [impact] = result.faults!
+  expect(impact.name).toBe('connection exhaustion (postgres)')
+  expect(impact.start).toBeGreaterThanOrEqual(2.9)
+  expect(impact.end - impact.start).toBeGreaterThanOrEqual(1.9)
+  expect(impact.error).toBeUndefined()
+  expect(impact.errors).toBeGreaterThan(10)
+  expect(impact.before.errorRate).toBe(0)
+  expect(impact.recoveryMs).not.toBeNull()
+  expect(result.timeline.filter((p) => p.faults?.includes(impact.name)).length).toBeGreaterThanOrEqual(2)
+  expect(result.timeline[0].faults).toBeUndefined()
+  expectPerformance(result).toRecoverWithin('3s')
+  expect(() => expectPerformance(result).toRecoverWithin('0ms')).toThrow(/connection exhaustion \(postgres\) [\d.]+s–[\d.]+s: \d+ errors in \d+ iterations during it; recovered after \d+ ms/)
+})
+
+perfTest('a proxy toxic scheduled in a run shows as a latency window and recovers', async ({ redis, faults, run }) => {
+  const { Redis } = await import('ioredis')
+  const proxy = await faults.startProxy({ upstream: redis })
+  const client = new Redis(proxy.url(redis.url), { maxRetriesPerRequest: 1 })
+  try {
+    const result = await run(
+      { executor: 'constant-arrival-rate', rate: 50, duration: '6s', maxVUs: 50 },
+      async () => {
+        await client.ping()
+      },
+      { faults: [{ at: '2s', duration: '2s', fault: faults.toxic(proxy, { type: 'latency', attributes: { latency: 80 } }) }] },
+    )
+    const [impact] = result.faults!
+    expect(impact.name).toBe('latency (downstream)')
+    const during = result.timeline.filter((p) => p.faults && p.t > impact.start)
+    expect(Math.max(...during.map((p) => p.p50))).toBeGreaterThan(60)
+    expect(impact.before.p95).toBeLessThan(40)
+    expect(impact.recoveryMs).not.toBeNull()
+    expectPerformance(result).toRecoverWithin('2s')
+  } finally {
+    client.disconnect()
+  }
+})
