@@ -4,6 +4,9 @@ import { perfTest, type PerfFixtures } from '../runtime/perf-test.ts'
 export type MatrixValue = string | number
 export type Cell<D extends Record<string, readonly MatrixValue[]>> = { [K in keyof D]: D[K][number] } & { name: string }
 
+/** What a cell's body gets: the run fixture (its results tagged with the cell) and faults. */
+export type MatrixContext = Pick<PerfFixtures, 'run' | 'faults'> & Pick<TestContext, 'task' | 'signal' | 'skip'>
+
 /** Which matrix and cell a result belongs to; set on results of runs inside a matrix test. */
 export interface MatrixTag {
   matrix: string
@@ -26,22 +29,22 @@ function product(dimensions: Record<string, readonly MatrixValue[]>): Record<str
 export function matrix<D extends Record<string, readonly MatrixValue[]>>(
   name: string,
   dimensions: D,
-  body: (cell: Cell<D>, context: PerfFixtures & TestContext) => Promise<unknown> | unknown,
+  body: (cell: Cell<D>, context: MatrixContext) => Promise<unknown> | unknown,
 ): void {
   const keys = Object.keys(dimensions)
   for (const values of product(dimensions)) {
     const cellName = keys.map((k) => `${k}=${values[k]}`).join(' ')
-    perfTest(`${name} [${cellName}]`, async (context) => {
+    // Vitest reads the fixtures a test needs from its destructuring pattern: name them here.
+    perfTest(`${name} [${cellName}]`, async ({ run, faults, task, signal, skip }) => {
       const cell = { ...values, name: cellName } as Cell<D>
       const tag: MatrixTag = { matrix: name, cell: values, dimensions: keys }
-      const run = context.run
       // Tag every result of this cell's runs.
       const tagged = (async (...args: Parameters<typeof run>) => {
         const result = await run(...args)
         result.matrix = tag
         return result
       }) as typeof run
-      await body(cell, { ...context, run: tagged } as PerfFixtures & TestContext)
+      await body(cell, { run: tagged, faults, task, signal, skip })
     })
   }
 }

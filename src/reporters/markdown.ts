@@ -1,3 +1,5 @@
+import { formatComparisonMarkdown } from '../baselines/format.ts'
+import { matrixMarkdown, matrixRows } from './matrix-table.ts'
 import { formatValue } from '../thresholds/evaluate.ts'
 import type { PerfTestEntry } from './collect.ts'
 import { boundTexts, formatCount, formatKpiValue, formatMs, GRADE_ICON, GRADE_LABEL } from './format.ts'
@@ -82,6 +84,23 @@ function kpiLegend(kpi: KpiTable, memoryShown: boolean): string[] {
 }
 
 /** The Markdown report: a summary table with KPI grades, short enough for a pull-request comment. */
+/** Each run compared with its baseline (toMatchBaseline, runAB): the verdict table. */
+function baselineSections(entries: readonly PerfTestEntry[]): string[] {
+  const out: string[] = []
+  for (const e of entries) {
+    for (const r of e.results) {
+      if (!r.baseline || r.baseline.metrics.length === 0) continue
+      out.push('', formatComparisonMarkdown(r.baseline, `${r.name ?? e.test} against its baseline`))
+    }
+  }
+  return out.length ? ['', '### Baselines', ...out] : []
+}
+
+function matrixSection(entries: readonly PerfTestEntry[]): string[] {
+  const rows = matrixRows([...entries])
+  return rows.length ? ['', matrixMarkdown(rows)] : []
+}
+
 export function formatMarkdown(entries: readonly PerfTestEntry[], options: MarkdownOptions): string {
   const rows = runRows(entries, options.kpi)
   const title = `${'#'.repeat(options.level ?? 2)} vitest-perf report`
@@ -100,6 +119,8 @@ export function formatMarkdown(entries: readonly PerfTestEntry[], options: Markd
     '<sub>Latency from the planned start (coordinated-omission corrected).</sub>',
     ...failedThresholds(rows),
     ...kpiLegend(options.kpi, rows.some((r) => r.peakMemoryMb !== undefined)),
+    ...baselineSections(entries),
+    ...matrixSection(entries),
     '',
   ].join('\n')
 }

@@ -5,6 +5,7 @@ import { formatCsv } from './csv.ts'
 import { loadChartLibrary, renderHtml } from './html.ts'
 import type { KpiTable } from './kpi.ts'
 import { formatMarkdown } from './markdown.ts'
+import { matrixCsv, matrixRows } from './matrix-table.ts'
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -47,6 +48,11 @@ export async function writeReports(dir: string, entries: readonly PerfTestEntry[
     } catch (error) {
       failures.push(new Error(`vitest-perf: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
     }
+  }
+  const matrix = matrixRows([...entries])
+  if (matrix.length && options.formats.includes('csv')) {
+    const file = path.join(dir, 'matrix.csv')
+    await writeAtomic(file, matrixCsv(matrix)).then(() => written.push(file), (error: unknown) => failures.push(error))
   }
   if (failures.length === 1) throw failures[0]
   if (failures.length > 1) throw new AggregateError(failures, `vitest-perf: ${failures.length} reports could not be written`)
