@@ -30,6 +30,11 @@ export interface BaselineContext {
 
 type Rerun = (n: number) => Promise<RunResult[]>
 
+/** The entry name of a run in its test file's baseline file: the full test name, plus [run name] when it differs. */
+export function baselineKey(testName: string, runName: string | undefined): string {
+  return runName && !testName.endsWith(runName) ? `${testName} [${runName}]` : testName
+}
+
 function repetitionsOf(result: RunResult): RepetitionSummary[] {
   return result.repetitions ?? [summarizeRepetition(result)]
 }
@@ -40,7 +45,7 @@ function repetitionsOf(result: RunResult): RepetitionSummary[] {
  */
 export async function matchBaseline(result: RunResult, ctx: BaselineContext, options: BaselineOptions = {}): Promise<BaselineComparison> {
   const file = baselinePath(ctx.root, ctx.baselines, ctx.testPath)
-  const key = options.key ?? (result.name && !ctx.testName.endsWith(result.name) ? `${ctx.testName} [${result.name}]` : ctx.testName)
+  const key = options.key ?? baselineKey(ctx.testName, result.name)
   const environment = fingerprint(result.infra)
   const model = loadModel(result.config)
   const write = async (note: string): Promise<BaselineComparison> => {

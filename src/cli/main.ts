@@ -6,6 +6,7 @@ import { PerfError } from '../errors.ts'
 import type { PerfTestEntry } from '../reporters/collect.ts'
 import { normalizeEntries } from '../reporters/normalize.ts'
 import { reportCommand } from './report.ts'
+import { compareCommand } from './compare.ts'
 
 const USAGE = `Usage: vitest-perf <command> [options]
 
@@ -15,6 +16,10 @@ Commands:
       --format <list>       any of md,html,csv,console (default: all four)
       --kpi <file.json>     KPI grade bounds, as the kpi option of perf()
       --no-step-summary     do not append report.md to $GITHUB_STEP_SUMMARY
+  compare <baseline.json> <results.json>
+                          each run against its committed baseline; exits 1 on a regression
+      --format text|md      md for a pull-request comment
+      --alpha <p>           significance level (default 0.01)
 
 Options:
   -h, --help              show this help
@@ -51,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   if (command === 'report') return reportCommand(rest, readResults)
+  if (command === 'compare') return compareCommand(rest, readResults)
   console.error(`vitest-perf: unknown command "${command}".\n\n${USAGE}`)
   return 2
 }

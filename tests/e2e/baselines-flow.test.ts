@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runFixture } from './helpers.ts'
+import { spawnSync } from 'node:child_process'
+import { fixtureDir, runFixture } from './helpers.ts'
 
 // The whole baseline flow through Vitest itself: written by hand, compared under CI, a 20 %
 // slowdown caught, -u updates, a missing baseline fails under CI.
@@ -31,7 +32,17 @@ describe('baselines through vitest run', () => {
     expect(run.status, run.output).toBe(1)
     expect(run.output).toMatch(/PerfRegressionError: REGRESSION \((minor|major|critical)\) against the baseline of "checkout step"/)
     expect(run.output).toMatch(/latency\.p50\s+\S+ms\s+\S+ms\s+\+\d+\.\d%\s+\[\+/)
-    expect(run.output).toMatch(/Recommendations:\n {2}- /)
+  })
+
+  it('vitest-perf compare judges the results file the same way, in text and Markdown', () => {
+    const results = path.join(fixtureDir('baselines'), 'perf-results/results.json')
+    const cli = (format: string) => spawnSync(process.execPath, [path.resolve('src/cli/main.ts'), 'compare', file, results, '--format', format], { encoding: 'utf8' })
+    const text = cli('text')
+    expect(text.status, text.stderr).toBe(1)
+    expect(text.stdout).toMatch(/^1 run compared with .*, 1 regressed/)
+    expect(text.stdout).toMatch(/REGRESSION \((minor|major|critical)\) "checkout step" \(5 vs 5 repetitions/)
+    const md = cli('md')
+    expect(md.stdout).toMatch(/\| metric \| baseline \| current \| change \| 95% interval \| p \| verdict \|/)
   })
 
   it('updates the baseline with -u', () => {
