@@ -21,7 +21,12 @@ function perMinute(s: Slope) {
 
 /** Slopes of heap, RSS and each handle type over a run's resource samples. */
 export function analyseLeaks(result: Pick<RunResult, 'resources'>): LeakFinding[] {
-  const samples: ResourceSample[] = result.resources
+  // Warm-up (pools filling, JIT, first allocations of the engine) grows the heap once: skip the
+  // first 2 s or 10 % of the run, whichever is longer, when enough samples remain.
+  const all: ResourceSample[] = result.resources
+  const end = all.at(-1)?.t ?? 0
+  const warm = all.filter((s) => s.t > Math.max(2, end * 0.1))
+  const samples = warm.length >= 5 ? warm : all
   const findings: LeakFinding[] = []
   const afterGc = samples.filter((s) => s.heapAfterGc !== undefined)
   const heapSeries = afterGc.length >= MIN_AFTER_GC ? { source: 'heapAfterGc' as const, points: afterGc.map((s) => [s.t, s.heapAfterGc!] as const) } : { source: 'heapUsed' as const, points: samples.map((s) => [s.t, s.heapUsed] as const) }
