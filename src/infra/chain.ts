@@ -41,7 +41,9 @@ export async function startService(driver: ServiceDriver, options: ServiceOption
     } catch (error) {
       const reason = shortReason(error)
       // A reason that carries its own fix needs no generic one.
-      failures.push({ provider, reason, ...(/fix:/.test(reason) ? {} : { fix: FIXES[provider](driver) }) })
+      const pull = provider === 'testcontainers' && /registry|pull|manifest|no such host|127\.0\.0\.1:80/i.test(reason)
+      const fix = pull ? `the image cannot be pulled here: build or load it (docker/README.md shows how without a registry) and set VITEST_PERF_${driver.service.toUpperCase()}_IMAGE` : FIXES[provider](driver)
+      failures.push({ provider, reason, ...(/fix:/.test(reason) ? {} : { fix }) })
       // An explicit URL that fails is an error to fix, not something to paper over.
       if (provider === 'url' && url) break
     }

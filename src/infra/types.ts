@@ -15,6 +15,8 @@ export interface ServiceOptions {
   url?: string
   /** Container image for the testcontainers provider. */
   image?: string
+  /** Local provider: the server's major version to use (PostgreSQL: /usr/lib/postgresql/<version>/bin). */
+  version?: string
   tuning?: Tuning
   /** Local provider: a fixed port instead of a free one. */
   port?: number

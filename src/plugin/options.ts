@@ -10,6 +10,7 @@ const service = z.union([
     provider: provider.optional(),
     url: z.string().optional(),
     image: z.string().optional(),
+    version: z.string().optional(),
     tuning: z.enum(['fast', 'durable']).optional(),
     port: z.number().int().min(1).max(65535).optional(),
     settings: z.record(z.string(), z.string()).optional(),

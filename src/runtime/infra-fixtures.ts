@@ -12,6 +12,28 @@ export interface DatabaseFixture extends ServiceFixture {
   snapshot(): Promise<void>
   /** Returns the database to the last snapshot(). */
   reset(): Promise<void>
+  /**
+   * Ready-made client options: `new pg.Pool(postgres.options)`, `mysql.createPool(mysql.options)`,
+   * `new Redis(redis.options)` (with this file's db and key prefix), `new MongoClient(mongodb.url)`.
+   */
+  options: ClientOptions
+}
+
+export interface ClientOptions {
+  host: string
+  port: number
+  user?: string
+  username?: string
+  password?: string
+  database?: string
+  db?: number
+  keyPrefix?: string
+}
+
+function clientOptions(f: ServiceFixture): ClientOptions {
+  const base = { host: f.host, port: f.port, ...(f.password ? { password: f.password } : {}) }
+  if (f.service === 'redis') return { ...base, db: f.db, keyPrefix: f.keyPrefix, ...(f.user ? { username: f.user } : {}) }
+  return { ...base, user: f.user, database: f.database }
 }
 
 type Reply = { ok: true; fixture: ServiceFixture; tried: ProviderFailure[] } | { ok: false; code: string; message: string }
@@ -31,7 +53,7 @@ function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): Databas
     const reply = await call(route, { fixture })
     if (!reply.ok) throw new PerfInfraError(reply.code as 'PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
   }
-  return { ...fixture, tried, snapshot: () => act('/snapshot'), reset: () => act('/reset') }
+  return { ...fixture, tried, options: clientOptions(fixture), snapshot: () => act('/snapshot'), reset: () => act('/reset') }
 }
 
 const used = new WeakMap<object, InfraUsed[]>()

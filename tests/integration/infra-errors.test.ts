@@ -79,3 +79,18 @@ describe('infrastructure errors say which provider, what happened and how to fix
     }
   })
 })
+
+describe('pinned versions and images that do not exist', () => {
+  it('a PostgreSQL version that is not installed names the installed ones', async () => {
+    const e = await failure(startService(postgres, { provider: 'local', version: '9' }))
+    expect(e.message).toMatch(/PostgreSQL 9 is not installed under \/usr\/lib\/postgresql\/9\/bin \(installed: 15\); fix: apt-get install postgresql-9/)
+  })
+
+  // MongoDB's Testcontainers path, where a container runtime answers (our CI's dockerd): the
+  // module is really started and fails on the image no registry here can give.
+  it.runIf(process.env.DOCKER_HOST?.includes('vitest-perf-docker'))('the MongoDB testcontainers provider tries its image and says why it failed', async () => {
+    const e = await failure(startService(mongodb, { provider: 'testcontainers', image: 'mongo:7' }))
+    expect(e.message).toMatch(/- testcontainers: .*(registry|pull|no such host|127\.0\.0\.1:80)/is)
+    expect(e.message).toMatch(/fix: the image cannot be pulled here: .* VITEST_PERF_MONGODB_IMAGE/)
+  }, 60_000)
+})

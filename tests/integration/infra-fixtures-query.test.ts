@@ -98,3 +98,19 @@ perfTest('the monitor samples the test process and the database server during a 
     await pool.end()
   }
 })
+
+perfTest('ready-made client options connect each client to the file’s own database', async ({ postgres, mysql: db, redis }) => {
+  const pool = new pg.Pool({ ...postgres.options, max: 2 })
+  expect((await pool.query('select current_database() as d')).rows[0].d).toBe(postgres.database)
+  await pool.end()
+  const conn = await mysql.createConnection(db.options)
+  const [rows] = await conn.query('select database() as d')
+  expect(rows).toEqual([{ d: db.database }])
+  await conn.end()
+  const r = new Redis(redis.options)
+  await r.set('k', 'v')
+  const raw = new Redis({ host: redis.host, port: redis.port, db: redis.db })
+  expect(await raw.get(`${redis.keyPrefix}k`)).toBe('v')
+  r.disconnect()
+  raw.disconnect()
+})

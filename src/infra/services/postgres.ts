@@ -83,6 +83,16 @@ export const postgres: ServiceDriver = {
   },
 
   async local(options) {
+    if (options.version !== undefined) {
+      // A pinned version: only that version's binaries, never whatever is first on PATH.
+      const dir = `/usr/lib/postgresql/${options.version}/bin`
+      const initdb = postgresBinDirs().includes(dir) ? `${dir}/initdb` : undefined
+      if (!initdb) {
+        const found = postgresBinDirs().map((d) => d.split('/')[4]).join(', ') || 'none'
+        throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', `PostgreSQL ${options.version} is not installed under ${dir} (installed: ${found}); fix: apt-get install postgresql-${options.version}, or drop the version option`)
+      }
+      return startPostgres(`${dir}/postgres`, initdb, options)
+    }
     const dirs = postgresBinDirs()
     const initdb = which('initdb', dirs)
     const binary = initdb ? which('postgres', [path(initdb), ...dirs]) : undefined
