@@ -68,5 +68,6 @@ perfTest('a workload that slows down over time fails toStayStable, a steady one 
   })
   expect(() => expectPerformance(slowing).toStayStable({ degradation: '< 10%' })).toThrow(/^Degraded by \d+\.\d% \(limit < 10%\): throughput .* p95 /)
   const steady = await run({ executor: 'constant-vus', vus: 2, duration: '6s', name: 'steady' }, () => sleep(3))
-  expectPerformance(steady).toStayStable({ degradation: '< 25%' })
+  // Timer noise moves a 3 ms p95 by a third on a shared machine; the slowing run degrades by far more.
+  expectPerformance(steady).toStayStable({ degradation: '< 60%' })
 })
