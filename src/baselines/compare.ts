@@ -69,6 +69,8 @@ export interface BaselineComparison {
   alpha: number
   recommendations: string[]
   notes: string[]
+  /** The baseline's latency over all its repetitions (encoded HDR, µs), for overlays in reports. */
+  latencyHistogram?: string
 }
 
 const ORDER: Severity[] = ['minor', 'major', 'critical']

@@ -6,6 +6,7 @@ import { formatComparison } from './format.ts'
 import { loadModel, loadModelDifferences } from './load-model.ts'
 import { RERUN, summarizeRepetition, type RepetitionSummary } from './repetitions.ts'
 import { baselinePath, readBaselines, writeBaselineEntry } from './store.ts'
+import { mergeEncoded } from '../metrics/histogram.ts'
 
 export interface BaselineOptions extends CompareOptions {
   /** When the environment differs from the baseline's: refuse, warn (default), or scale latencies by the calibration scores. */
@@ -87,6 +88,7 @@ export async function matchBaseline(result: RunResult, ctx: BaselineContext, opt
     comparison.notes.push(`inconclusive at first: measured ${more.length} more repetitions (round ${round + 1})`)
   }
   comparison.notes.push(...notes)
+  comparison.latencyHistogram = mergeEncoded(entry.repetitions.map((r) => r.histograms.latency))
   result.baseline = comparison
   const title = `against the baseline of "${key}" in ${file}`
   if (comparison.verdict === 'REGRESSION') throw new PerfRegressionError(formatComparison(comparison, title))

@@ -134,6 +134,8 @@ export function distributionChart(r: RunResult, id: string): ChartSpec | undefin
     series: [
       { label: 'latency', values: curve(r.histograms.latency), color: '#2563eb' },
       { label: 'service time', values: curve(r.histograms.serviceTime), color: '#0891b2' },
+      // The committed baseline's latency, when toMatchBaseline() compared this run with one.
+      ...(r.baseline?.latencyHistogram ? [{ label: 'baseline latency', values: curve(r.baseline.latencyHistogram), color: '#9ca3af' }] : []),
     ],
     units: ['ms'],
     faults: [],

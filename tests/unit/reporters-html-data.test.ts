@@ -96,6 +96,15 @@ describe('the latency distribution', () => {
     expect(latency.values.at(-1)).toBeCloseTo(4, 2)
     expect(service.values.at(-1)).toBeCloseTo(3.9, 2)
     expect(latency.values.every((v, i) => i === 0 || v! >= latency.values[i - 1]!)).toBe(true)
+    expect(chart.series).toHaveLength(2)
+  })
+
+  it('overlays the baseline latency when the run was compared with one', () => {
+    const r = result()
+    const withBaseline = { ...r, baseline: { verdict: 'PASS', metrics: [], repetitions: { baseline: 5, current: 5 }, alpha: 0.01, recommendations: [], notes: [], latencyHistogram: r.histograms.serviceTime } } as RunResult
+    const chart = distributionChart(withBaseline, 'run-1')!
+    expect(chart.series.map((s) => s.label)).toEqual(['latency', 'service time', 'baseline latency'])
+    expect(chart.series[2].values.at(-1)).toBeCloseTo(3.9, 2)
   })
 
   it('is left out without samples or without histograms', () => {
