@@ -15,7 +15,7 @@ import { reportProgress } from './progress.ts'
 import { Runtime } from './runtime.ts'
 import { ResourceSampler } from '../monitor/sampler.ts'
 import type { WatchedServer } from '../monitor/sample.ts'
-import { FaultSchedule, validateSchedule, type ScheduledFault } from '../faults/schedule.ts'
+import { expandPlan, FaultSchedule, validateSchedule, type FaultPlan } from '../faults/schedule.ts'
 import { analyseFaults, markTimeline, type RecoveryBounds } from '../faults/recovery.ts'
 
 export interface RunOptions {
@@ -36,8 +36,11 @@ export interface RunOptions {
    * database fixtures).
    */
   monitor?: false | { servers?: WatchedServer[] }
-  /** Faults started and stopped on the run's clock: `[{ at: '10s', duration: '5s', fault }]`. */
-  faults?: ScheduledFault[]
+  /**
+   * Faults on the run's clock: `[{ at: '10s', duration: '5s', fault }]`, or random injection
+   * `[{ failureRate: 0.05, fault, slot: '1s' }]`.
+   */
+  faults?: FaultPlan[]
   /** Bounds for "recovered" after a fault (default: error rate +1 pp, p95 × 1.5). */
   recovery?: RecoveryBounds
 }
@@ -91,7 +94,7 @@ async function runOnce(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[],
   const progress = progressListener()
   if (progress) reportProgress(rt, progress, resolved, plannedMs, options.name ?? resolved.name ?? 'run', sampler)
   await sampler?.start()
-  const schedule = options.faults?.length ? new FaultSchedule(rt.t0, options.faults) : undefined
+  const schedule = options.faults?.length ? new FaultSchedule(rt.t0, expandPlan(options.faults, plannedMs)) : undefined
   const ticker = setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS)
   let hardTimer: NodeJS.Timeout | undefined
   try {

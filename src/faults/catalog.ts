@@ -1,4 +1,4 @@
-import { connectionExhaustion, killConnections, lockTable, statementTimeout } from './database-faults.ts'
+import { connectionExhaustion, killConnections, lockTable, restartServer, statementTimeout } from './database-faults.ts'
 import { activate, withFault, type Fault } from './fault.ts'
 import { cpuPressure, eventLoopBlock, memoryPressure } from './process-faults.ts'
 import { closeAllProxies, startProxy, withProxy, type TcpProxy } from './proxy.ts'
@@ -25,6 +25,7 @@ export const faults = {
   lockTable,
   statementTimeout,
   killConnections,
+  restartServer,
   memoryPressure,
   cpuPressure,
   eventLoopBlock,
@@ -54,6 +55,7 @@ export function trackedFaults(): { api: Faults; stopAll: () => Promise<void> } {
     lockTable: track(lockTable),
     statementTimeout: track(statementTimeout),
     killConnections: track(killConnections),
+    restartServer: track(restartServer),
     memoryPressure: track(memoryPressure),
     cpuPressure: track(cpuPressure),
     eventLoopBlock: track(eventLoopBlock),

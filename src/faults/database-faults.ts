@@ -120,6 +120,15 @@ export function statementTimeout(db: ServiceFixture, ms: number): Fault {
   }
 }
 
+/** Restarts the database server once (local provider): an outage of about a second for every client. */
+export function restartServer(db: { service: string; restart(): Promise<void> }): Fault {
+  return {
+    name: `restart ${db.service}`,
+    start: () => db.restart(),
+    async stop() {},
+  }
+}
+
 /** Disconnects every client of this file's database once (pg_terminate_backend, KILL, CLIENT KILL). */
 export function killConnections(db: ServiceFixture): Fault {
   return {

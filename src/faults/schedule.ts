@@ -1,12 +1,46 @@
 import { parseDuration } from '../config/duration.ts'
 import { PerfConfigError, type ConfigProblem } from '../errors.ts'
 import type { Fault } from './fault.ts'
+import { seededRandom } from '../baselines/stats.ts'
 
 /** A fault started `at` into a run and stopped `duration` later. */
 export interface ScheduledFault {
   at: string | number
   duration: string | number
   fault: Fault
+}
+
+/**
+ * Random injection: the run is cut into slots of `slot` (default '1s') and the fault is active in
+ * each slot with probability `failureRate`, drawn from `seed` so a run can be repeated.
+ */
+export interface RandomFault {
+  failureRate: number
+  fault: Fault
+  slot?: string | number
+  seed?: number
+}
+
+export type FaultPlan = ScheduledFault | RandomFault
+
+function isRandom(f: FaultPlan): f is RandomFault {
+  return 'failureRate' in f
+}
+
+/** Expands random injections into scheduled windows over the planned length of a run. */
+export function expandPlan(plan: FaultPlan[], plannedMs: number): ScheduledFault[] {
+  const out: ScheduledFault[] = []
+  for (const f of plan) {
+    if (!isRandom(f)) {
+      out.push(f)
+      continue
+    }
+    const slot = parseDuration(f.slot ?? 1000)!
+    const random = seededRandom(f.seed ?? 1)
+    const end = Number.isFinite(plannedMs) ? plannedMs : 600_000
+    for (let at = 0; at + slot <= end; at += slot) if (random() < f.failureRate) out.push({ at, duration: slot, fault: f.fault })
+  }
+  return out
 }
 
 /** When a fault was active, in seconds since the start of the run. */
@@ -18,9 +52,15 @@ export interface FaultWindow {
   error?: string
 }
 
-export function validateSchedule(faults: ScheduledFault[]): ConfigProblem[] {
+export function validateSchedule(faults: FaultPlan[]): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   faults.forEach((f, i) => {
+    if (isRandom(f)) {
+      if (!(f.failureRate >= 0 && f.failureRate <= 1)) problems.push({ path: `faults[${i}].failureRate`, message: `must be a probability from 0 to 1, got ${JSON.stringify(f.failureRate)}` })
+      if (f.slot !== undefined && !(parseDuration(f.slot)! > 0)) problems.push({ path: `faults[${i}].slot`, message: `cannot parse ${JSON.stringify(f.slot)}: use '1s'` })
+      if (typeof f.fault?.start !== 'function' || typeof f.fault?.stop !== 'function') problems.push({ path: `faults[${i}].fault`, message: 'must be a fault: faults.connectionExhaustion(postgres), faults.cpuPressure({ threads: 1 }), …' })
+      return
+    }
     if (parseDuration(f.at) === undefined) problems.push({ path: `faults[${i}].at`, message: `cannot parse ${JSON.stringify(f.at)}: use '10s'` })
     if (!(parseDuration(f.duration)! > 0)) problems.push({ path: `faults[${i}].duration`, message: `cannot parse ${JSON.stringify(f.duration)}: use '5s'` })
     if (typeof f.fault?.start !== 'function' || typeof f.fault?.stop !== 'function') problems.push({ path: `faults[${i}].fault`, message: 'must be a fault: faults.connectionExhaustion(postgres), faults.cpuPressure({ threads: 1 }), …' })

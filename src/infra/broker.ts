@@ -109,6 +109,10 @@ export class InfraBroker {
         await DRIVERS[entry.fixture.service].release(entry.server, entry.fixture)
       } else if (req.url === '/snapshot') await snapshot(entry.server, entry.fixture)
       else if (req.url === '/reset') await reset(entry.server, entry.fixture)
+      else if (req.url === '/restart') {
+        if (!entry.server.restart) return { ok: false, code: 'PERF_FAULT_UNSUPPORTED', message: `restarting a ${entry.server.provider} ${entry.server.service} server is not supported; the local provider can (pin it with VITEST_PERF_${entry.server.service.toUpperCase()}_PROVIDER=local)` }
+        await entry.server.restart()
+      }
       else return { ok: false, code: 'PERF_INFRA_BROKER', message: `unknown route ${req.url}` }
       return { ok: true }
     } catch (e) {

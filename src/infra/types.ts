@@ -42,6 +42,8 @@ export interface RunningServer {
   pid?: number
   containerId?: string
   stop(): Promise<void>
+  /** Stops and starts the server again on the same port and data (local provider). */
+  restart?(): Promise<void>
 }
 
 /** What a test file receives: its own database (or Redis db index and key prefix). */

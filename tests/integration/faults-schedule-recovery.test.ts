@@ -58,3 +58,25 @@ perfTest('a proxy toxic scheduled in a run shows as a latency window and recover
     client.disconnect()
   }
 })
+
+// Needs the local provider (restart keeps port and data); elsewhere it says it is not supported.
+perfTest('a server restart during a run: errors while it is down, then recovery', async ({ redis, faults, run }) => {
+  if (redis.provider !== 'local') {
+    await expect(redis.restart()).rejects.toMatchObject({ code: 'PERF_FAULT_UNSUPPORTED' })
+    return
+  }
+  const { Redis } = await import('ioredis')
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 50 })
+  client.on('error', () => {})
+  try {
+    const result = await run({ executor: 'constant-arrival-rate', rate: 50, duration: '6s', maxVUs: 50 }, async () => {
+      await client.ping()
+    }, { faults: [{ at: '2s', duration: '1s', fault: faults.restartServer(redis) }] })
+    expect(result.failed).toBeGreaterThan(0)
+    expect(result.faults![0].name).toBe('restart redis')
+    expect(result.faults![0].recoveryMs).not.toBeNull()
+    expect(await client.ping()).toBe('PONG')
+  } finally {
+    client.disconnect()
+  }
+})

@@ -4,7 +4,7 @@ import type { Connection, ConnectionOptions } from 'mysql2/promise'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess } from '../local-process.ts'
+import { LocalProcess, type SpawnSpec } from '../local-process.ts'
 import { removeMarker, writeMarker } from '../leftovers.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { isRoot, makeTempDir } from '../temp-dir.ts'
@@ -98,14 +98,15 @@ export const mysql: ServiceDriver = {
     }
     const port = options.port ?? (await freePort())
     const s = { host: '127.0.0.1', port, user: 'root', password: '', database: 'mysql' }
-    const proc = new LocalProcess({
+    const spec: SpawnSpec = {
       name: 'mysql (local mariadbd)',
       command: mariadbd,
       args: ['--no-defaults', `--datadir=${data}`, `--socket=${dir.path}/mysql.sock`, `--port=${port}`, '--bind-address=127.0.0.1', ...user, '--skip-name-resolve', `--pid-file=${dir.path}/mariadbd.pid`, '--skip-log-bin', ...(tuning === 'fast' ? FAST_FLAGS : []), ...Object.entries(options.settings ?? {}).map(([k, v]) => `--${k}=${v}`)],
       ready: async () => (await serverVersion(s)) !== '',
       timeoutMs: 60_000,
       stopSignal: 'SIGTERM',
-    })
+    }
+    let proc = new LocalProcess(spec)
     writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
     try {
       await proc.waitReady()
@@ -117,6 +118,13 @@ export const mysql: ServiceDriver = {
     }
     return {
       service: 'mysql', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
+      async restart(this: RunningServer) {
+        await proc.stop()
+        proc = new LocalProcess(spec)
+        writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+        await proc.waitReady()
+        this.pid = proc.pid
+      },
       stop: async () => {
         await proc.stop()
         dir.remove()

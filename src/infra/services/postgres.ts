@@ -4,7 +4,7 @@ import type pg from 'pg'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess } from '../local-process.ts'
+import { LocalProcess, type SpawnSpec } from '../local-process.ts'
 import { removeMarker, writeMarker } from '../leftovers.ts'
 import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
 import { postgresBinDirs, which } from '../which.ts'
@@ -203,7 +203,7 @@ async function startPostgres(binary: string, initdb: string, options: ServiceOpt
   }
   const port = options.port ?? (await freePort())
   const s = { host: '127.0.0.1', port, user: 'postgres', password: '', database: 'postgres' }
-  const proc = new LocalProcess({
+  const spec: SpawnSpec = {
     name: 'postgres (local)',
     command: binary,
     args: ['-D', data, '-p', String(port), '-k', dir.path, '-c', 'listen_addresses=127.0.0.1', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)],
@@ -212,7 +212,8 @@ async function startPostgres(binary: string, initdb: string, options: ServiceOpt
     ready: async () => (await serverVersion(s)) !== '',
     timeoutMs: 30_000,
     stopSignal: 'SIGINT',
-  })
+  }
+  let proc = new LocalProcess(spec)
   writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
   try {
     await proc.waitReady()
@@ -224,6 +225,13 @@ async function startPostgres(binary: string, initdb: string, options: ServiceOpt
   }
   return {
     service: 'postgres', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
+    async restart(this: RunningServer) {
+      await proc.stop()
+      proc = new LocalProcess(spec)
+      writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+      await proc.waitReady()
+      this.pid = proc.pid
+    },
     stop: async () => {
       await proc.stop()
       dir.remove()

@@ -2,7 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess } from '../local-process.ts'
+import { LocalProcess, type SpawnSpec } from '../local-process.ts'
 import { removeMarker, writeMarker } from '../leftovers.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
@@ -79,14 +79,15 @@ export const redis: ServiceDriver = {
     const id = markerId()
     const port = options.port ?? (await freePort())
     const persistence = tuning === 'fast' ? ['--save', '', '--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']
-    const proc = new LocalProcess({
+    const spec: SpawnSpec = {
       name: 'redis (local)',
       command: binary,
       args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--databases', '16', ...persistence, ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v])],
       ready: async () => (await serverVersion({ host: '127.0.0.1', port })) !== '',
       timeoutMs: 15_000,
       stopSignal: 'SIGTERM',
-    })
+    }
+    let proc = new LocalProcess(spec)
     writeMarker({ id, ownerPid: process.pid, service: 'redis', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
     try {
       await proc.waitReady()
@@ -99,6 +100,13 @@ export const redis: ServiceDriver = {
     return {
       service: 'redis', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: '0',
       version: await serverVersion({ host: '127.0.0.1', port }), tuning, pid: proc.pid,
+      async restart(this: RunningServer) {
+        await proc.stop()
+        proc = new LocalProcess(spec)
+        writeMarker({ id, ownerPid: process.pid, service: 'redis', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+        await proc.waitReady()
+        this.pid = proc.pid
+      },
       stop: async () => {
         await proc.stop()
         dir.remove()
