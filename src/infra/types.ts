@@ -59,6 +59,8 @@ export interface ServiceFixture {
   version: string
   tuning: Tuning | 'unknown'
   pid?: number
+  /** Testcontainers: the container the server runs in. */
+  containerId?: string
   /** Redis only: the db index and key prefix reserved for this file. */
   db?: number
   keyPrefix?: string

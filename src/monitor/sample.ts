@@ -18,6 +18,7 @@ export interface ResourceSample {
 
 export interface ServerSample {
   pid?: number
+  containerId?: string
   /** % of one core. */
   cpu?: number
   rss?: number
@@ -29,5 +30,7 @@ export interface ServerSample {
 export interface WatchedServer {
   service: string
   pid?: number
+  /** Testcontainers: the container, whose stats come from the Docker API. */
+  containerId?: string
   url?: string
 }

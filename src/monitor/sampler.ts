@@ -19,7 +19,8 @@ export class ResourceSampler {
   private cpu = process.cpuUsage()
   private cpuAt = performance.now()
   private elu: EventLoopUtilization = perf.eventLoopUtilization()
-  private collectors: { service: string; pid?: number; collect?: () => Promise<Record<string, number>>; close?: () => Promise<void> }[] = []
+  private collectors: { service: string; pid?: number; containerId?: string; collect?: () => Promise<Record<string, number>>; close?: () => Promise<void> }[] = []
+  private readonly containerCpu = new Map<string, { total: number; system: number }>()
   private pending: Promise<void> = Promise.resolve()
 
   constructor(t0: number, servers: WatchedServer[] = []) {
@@ -36,7 +37,7 @@ export class ResourceSampler {
     this.gc.start()
     for (const server of this.servers) {
       const c = await serverCollector(server)
-      this.collectors.push({ service: server.service, pid: server.pid, collect: c?.collect, close: c?.close })
+      this.collectors.push({ service: server.service, pid: server.pid, containerId: server.containerId, collect: c?.collect, close: c?.close })
     }
     this.timer = setInterval(() => {
       this.pending = this.sample()
@@ -96,11 +97,29 @@ export class ResourceSampler {
       }
     }
     for (const c of this.collectors) {
-      const u = c.pid !== undefined ? usage[String(c.pid)] : undefined
+      const u = c.pid !== undefined ? usage[String(c.pid)] : c.containerId ? await this.containerUsage(c.containerId) : undefined
       const stats = c.collect ? await c.collect().catch(() => undefined) : undefined
-      out[c.service] = { ...(c.pid !== undefined ? { pid: c.pid } : {}), ...(u ? { cpu: Math.round(u.cpu * 10) / 10, rss: u.memory } : {}), ...(stats ? { stats } : {}) }
+      out[c.service] = { ...(c.pid !== undefined ? { pid: c.pid } : {}), ...(c.containerId ? { containerId: c.containerId } : {}), ...(u ? { cpu: Math.round(u.cpu * 10) / 10, rss: u.memory } : {}), ...(stats ? { stats } : {}) }
     }
     return out
+  }
+
+  /** CPU (% of one core, from the delta since the last sample) and memory of a container. */
+  private async containerUsage(id: string): Promise<{ cpu: number; memory: number } | undefined> {
+    try {
+      const { getContainerRuntimeClient } = await import('testcontainers')
+      const client = await getContainerRuntimeClient()
+      const container = client.container.getById(id) as unknown as { stats(o: object): Promise<{ memory_stats?: { usage?: number }; cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number } }> }
+      const s = await container.stats({ stream: false, 'one-shot': true })
+      const total = s.cpu_stats?.cpu_usage?.total_usage ?? 0
+      const system = s.cpu_stats?.system_cpu_usage ?? 0
+      const last = this.containerCpu.get(id)
+      this.containerCpu.set(id, { total, system })
+      const cpu = last && system > last.system ? ((total - last.total) / (system - last.system)) * (s.cpu_stats?.online_cpus ?? 1) * 100 : 0
+      return { cpu, memory: s.memory_stats?.usage ?? 0 }
+    } catch {
+      return undefined
+    }
   }
 
   /** Takes a last sample and releases everything. */

@@ -97,7 +97,7 @@ export class FileInfra {
     if (reply.ok) {
       if (task) {
         usedBy(task).push(describe(reply.fixture))
-        watchedBy(task).push({ service: reply.fixture.service, pid: reply.fixture.pid, url: reply.fixture.url })
+        watchedBy(task).push({ service: reply.fixture.service, pid: reply.fixture.pid, containerId: reply.fixture.containerId, url: reply.fixture.url })
       }
       return withHelpers(reply.fixture, reply.tried)
     }

@@ -92,7 +92,8 @@ perfTest('the monitor samples the test process and the database server during a 
     expect(Object.keys(s.handles).length).toBeGreaterThan(0)
     // Server side: the pool's 4 connections (+ the monitor's own) show in pg_stat_activity.
     expect(s.servers?.postgres?.stats?.connections).toBeGreaterThanOrEqual(4)
-    if (postgres.pid) expect(s.servers?.postgres?.rss).toBeGreaterThan(0)
+    // Local and embedded servers by pid, Testcontainers ones through the Docker API.
+    if (postgres.pid || postgres.containerId) expect(s.servers?.postgres?.rss).toBeGreaterThan(0)
     expect(result.timeline[1].rss).toBeGreaterThan(0)
   } finally {
     await pool.end()
