@@ -1,4 +1,4 @@
-import { connectionExhaustion, killConnections, lockTable, restartServer, statementTimeout } from './database-faults.ts'
+import { connectionExhaustion, killConnections, lockTable, pauseServer, restartServer, statementTimeout } from './database-faults.ts'
 import { activate, withFault, type Fault } from './fault.ts'
 import { cpuPressure, eventLoopBlock, memoryPressure } from './process-faults.ts'
 import { closeAllProxies, startProxy, withProxy, type TcpProxy } from './proxy.ts'
@@ -26,6 +26,7 @@ export const faults = {
   statementTimeout,
   killConnections,
   restartServer,
+  pauseServer,
   memoryPressure,
   cpuPressure,
   eventLoopBlock,
@@ -56,6 +57,7 @@ export function trackedFaults(): { api: Faults; stopAll: () => Promise<void> } {
     statementTimeout: track(statementTimeout),
     killConnections: track(killConnections),
     restartServer: track(restartServer),
+    pauseServer: track(pauseServer),
     memoryPressure: track(memoryPressure),
     cpuPressure: track(cpuPressure),
     eventLoopBlock: track(eventLoopBlock),

@@ -129,6 +129,22 @@ export function restartServer(db: { service: string; restart(): Promise<void> })
   }
 }
 
+/** Freezes the server for the fault's duration (local process or container): requests hang, then resume. */
+export function pauseServer(db: { service: string; pause(): Promise<void>; unpause(): Promise<void> }): Fault {
+  let paused = false
+  return {
+    name: `pause ${db.service}`,
+    async start() {
+      await db.pause()
+      paused = true
+    },
+    async stop() {
+      if (paused) await db.unpause()
+      paused = false
+    },
+  }
+}
+
 /** Disconnects every client of this file's database once (pg_terminate_backend, KILL, CLIENT KILL). */
 export function killConnections(db: ServiceFixture): Fault {
   return {

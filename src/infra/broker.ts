@@ -5,6 +5,7 @@ import { PerfError } from '../errors.ts'
 import { startService } from './chain.ts'
 import type { ServiceDriver } from './driver.ts'
 import type { ProgressEvent } from '../engine/result-sink.ts'
+import { PerfFaultError } from '../faults/proxy-errors.ts'
 import { sweepLeftovers } from './leftovers.ts'
 import { removeContainers } from './providers/testcontainers.ts'
 import { forgetSnapshot, reset, snapshot } from './reset.ts'
@@ -15,6 +16,25 @@ import { redis } from './services/redis.ts'
 import type { ProviderFailure, RunningServer, ServiceFixture, ServiceName, ServiceOptions } from './types.ts'
 
 const DRIVERS: Record<ServiceName, ServiceDriver> = { postgres, mysql, redis, mongodb }
+
+/**
+ * Freezes a server without closing anything (connections hang, as on a stalled host): SIGSTOP /
+ * SIGCONT for a local process, `docker pause` / `unpause` for a container.
+ */
+async function pauseServer(server: RunningServer, pause: boolean): Promise<void> {
+  if (server.pid !== undefined) {
+    process.kill(server.pid, pause ? 'SIGSTOP' : 'SIGCONT')
+    return
+  }
+  if (server.containerId) {
+    const { getContainerRuntimeClient } = await import('testcontainers')
+    const client = await getContainerRuntimeClient()
+    const container = client.container.getById(server.containerId) as unknown as { pause(): Promise<void>; unpause(): Promise<void> }
+    await (pause ? container.pause() : container.unpause())
+    return
+  }
+  throw new PerfFaultError('PERF_FAULT_UNSUPPORTED', `pausing a ${server.provider} ${server.service} server is not supported: it needs a local process or a container`)
+}
 
 /** What workers learn through inject('vitest-perf:broker'). */
 export interface BrokerAddress {
@@ -110,6 +130,7 @@ export class InfraBroker {
         await DRIVERS[entry.fixture.service].release(entry.server, entry.fixture)
       } else if (req.url === '/snapshot') await snapshot(entry.server, entry.fixture)
       else if (req.url === '/reset') await reset(entry.server, entry.fixture)
+      else if (req.url === '/pause' || req.url === '/unpause') await pauseServer(entry.server, req.url === '/pause')
       else if (req.url === '/restart') {
         if (!entry.server.restart) return { ok: false, code: 'PERF_FAULT_UNSUPPORTED', message: `restarting a ${entry.server.provider} ${entry.server.service} server is not supported; the local provider can (pin it with VITEST_PERF_${entry.server.service.toUpperCase()}_PROVIDER=local)` }
         await entry.server.restart()

@@ -14,6 +14,9 @@ export interface DatabaseFixture extends ServiceFixture {
   reset(): Promise<void>
   /** Stops and starts the server (local provider): every test file sharing it sees the outage. */
   restart(): Promise<void>
+  /** Freezes the server (SIGSTOP, docker pause) until unpause(): connections hang instead of failing. */
+  pause(): Promise<void>
+  unpause(): Promise<void>
   /**
    * Ready-made client options: `new pg.Pool(postgres.options)`, `mysql.createPool(mysql.options)`,
    * `new Redis(redis.options)` (with this file's db and key prefix), `new MongoClient(mongodb.url)`.
@@ -55,7 +58,7 @@ function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): Databas
     const reply = await call(route, { fixture })
     if (!reply.ok) throw new PerfInfraError(reply.code as 'PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
   }
-  return { ...fixture, tried, options: clientOptions(fixture), snapshot: () => act('/snapshot'), reset: () => act('/reset'), restart: () => act('/restart') }
+  return { ...fixture, tried, options: clientOptions(fixture), snapshot: () => act('/snapshot'), reset: () => act('/reset'), restart: () => act('/restart'), pause: () => act('/pause'), unpause: () => act('/unpause') }
 }
 
 const used = new WeakMap<object, InfraUsed[]>()

@@ -80,3 +80,21 @@ perfTest('a server restart during a run: errors while it is down, then recovery'
     client.disconnect()
   }
 })
+
+// A frozen server (SIGSTOP locally, docker pause for a container): requests hang during the
+// fault, then complete; latency from the planned start shows the stall.
+perfTest('a paused server stalls requests for the fault window, then they complete', async ({ redis, faults, run }) => {
+  const { Redis } = await import('ioredis')
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 })
+  try {
+    const result = await run({ executor: 'constant-arrival-rate', rate: 40, duration: '5s', maxVUs: 100 }, async () => {
+      await client.ping()
+    }, { faults: [{ at: '2s', duration: '1s', fault: faults.pauseServer(redis) }] })
+    expect(result.failed).toBe(0)
+    expect(result.latency.max).toBeGreaterThan(700)
+    expect(result.faults![0]).toMatchObject({ name: 'pause redis' })
+    expect(result.faults![0].recoveryMs).not.toBeNull()
+  } finally {
+    client.disconnect()
+  }
+})
