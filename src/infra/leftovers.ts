@@ -39,7 +39,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** The server pid a data dir records (PostgreSQL's postmaster.pid, mariadbd's pid file). */
-function pidFromDir(dataDir: string | undefined): number | undefined {
+export function pidFromDir(dataDir: string | undefined): number | undefined {
   if (!dataDir) return undefined
   for (const file of ['data/postmaster.pid', 'postmaster.pid', 'mariadbd.pid']) {
     try {

