@@ -1,4 +1,4 @@
-import { decodeHistogram, encodeHistogram, createHistogram, summarize, type LatencySummary } from '../metrics/histogram.ts'
+import { decodeHistogram, mergeEncoded, summarize, type LatencySummary } from '../metrics/histogram.ts'
 import type { RunResult, TimelinePoint } from '../metrics/result.ts'
 import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
 
@@ -31,16 +31,12 @@ export function summarizeRepetition(r: RunResult): RepetitionSummary {
 }
 
 function merge(encoded: string[]): { encoded: string; summary: LatencySummary } {
-  const total = createHistogram()
+  const merged = mergeEncoded(encoded)
+  const h = decodeHistogram(merged)
   try {
-    for (const e of encoded) {
-      const h = decodeHistogram(e)
-      total.add(h)
-      h.destroy()
-    }
-    return { encoded: encodeHistogram(total), summary: summarize(total) }
+    return { encoded: merged, summary: summarize(h) }
   } finally {
-    total.destroy()
+    h.destroy()
   }
 }
 

@@ -2,12 +2,11 @@ import type { MongoClient } from 'mongodb'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess } from '../local-process.ts'
-import { removeMarker, writeMarker } from '../leftovers.ts'
+import { startLocalServer } from '../local-server.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
 import type { RunningServer, ServiceFixture } from '../types.ts'
-import { connectionError, markerId } from '../util.ts'
+import { connectionError } from '../util.ts'
 import { which } from '../which.ts'
 
 async function withClient<T>(url: string, fn: (c: MongoClient) => Promise<T>): Promise<T> {
@@ -78,10 +77,9 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
     const binary = which('mongod')
     if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'mongod not found on PATH; fix: install MongoDB Community Server (Debian has no package), set VITEST_PERF_MONGODB_URL, or use Docker')
     const dir = makeTempDir('mongod')
-    const id = markerId()
     const port = options.port ?? (await freePort())
     const base = `mongodb://127.0.0.1:${port}/admin`
-    const proc = new LocalProcess({
+    const lifecycle = await startLocalServer('mongodb', {
       name: 'mongodb (local)',
       command: binary,
       // mongod 6.1+ refuses --nojournal: durability cannot be turned off there; recorded as 'durable'.
@@ -89,24 +87,10 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
       ready: async () => (await serverVersion(base)) !== '',
       timeoutMs: 30_000,
       stopSignal: 'SIGTERM',
-    })
-    writeMarker({ id, ownerPid: process.pid, service: 'mongodb', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-    try {
-      await proc.waitReady()
-    } catch (e) {
-      await proc.stop()
-      dir.remove()
-      removeMarker(id)
-      throw e
-    }
+    }, dir, port)
     const server: RunningServer = {
       service: 'mongodb', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: 'admin',
-      version: await serverVersion(base), tuning: 'durable', pid: proc.pid,
-      stop: async () => {
-        await proc.stop()
-        dir.remove()
-        removeMarker(id)
-      },
+      version: await serverVersion(base), tuning: 'durable', ...lifecycle,
     }
     this.baseUrls.set(server, base)
     return server

@@ -4,7 +4,8 @@ import type { Connection, ConnectionOptions } from 'mysql2/promise'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess, type SpawnSpec } from '../local-process.ts'
+import type { SpawnSpec } from '../local-process.ts'
+import { startLocalServer } from '../local-server.ts'
 import { removeMarker, writeMarker } from '../leftovers.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { isRoot, makeTempDir } from '../temp-dir.ts'
@@ -106,31 +107,8 @@ export const mysql: ServiceDriver = {
       timeoutMs: 60_000,
       stopSignal: 'SIGTERM',
     }
-    let proc = new LocalProcess(spec)
-    writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-    try {
-      await proc.waitReady()
-    } catch (e) {
-      await proc.stop()
-      dir.remove()
-      removeMarker(id)
-      throw e
-    }
-    return {
-      service: 'mysql', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
-      async restart(this: RunningServer) {
-        await proc.stop()
-        proc = new LocalProcess(spec)
-        writeMarker({ id, ownerPid: process.pid, service: 'mysql', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-        await proc.waitReady()
-        this.pid = proc.pid
-      },
-      stop: async () => {
-        await proc.stop()
-        dir.remove()
-        removeMarker(id)
-      },
-    }
+    const lifecycle = await startLocalServer('mysql', spec, dir, port, id)
+    return { service: 'mysql', provider: 'local', ...s, version: await serverVersion(s), tuning, ...lifecycle }
   },
 
   async isolate(server, key) {

@@ -4,7 +4,8 @@ import type pg from 'pg'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess, type SpawnSpec } from '../local-process.ts'
+import type { SpawnSpec } from '../local-process.ts'
+import { startLocalServer } from '../local-server.ts'
 import { pidFromDir, removeMarker, writeMarker } from '../leftovers.ts'
 import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
 import { postgresBinDirs, which } from '../which.ts'
@@ -215,29 +216,6 @@ async function startPostgres(binary: string, initdb: string, options: ServiceOpt
     timeoutMs: 30_000,
     stopSignal: 'SIGINT',
   }
-  let proc = new LocalProcess(spec)
-  writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-  try {
-    await proc.waitReady()
-  } catch (e) {
-    await proc.stop()
-    dir.remove()
-    removeMarker(id)
-    throw e
-  }
-  return {
-    service: 'postgres', provider: 'local', ...s, version: await serverVersion(s), tuning, pid: proc.pid,
-    async restart(this: RunningServer) {
-      await proc.stop()
-      proc = new LocalProcess(spec)
-      writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-      await proc.waitReady()
-      this.pid = proc.pid
-    },
-    stop: async () => {
-      await proc.stop()
-      dir.remove()
-      removeMarker(id)
-    },
-  }
+  const lifecycle = await startLocalServer('postgres', spec, dir, port, id)
+  return { service: 'postgres', provider: 'local', ...s, version: await serverVersion(s), tuning, ...lifecycle }
 }

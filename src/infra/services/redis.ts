@@ -2,12 +2,12 @@ import type { Redis, RedisOptions } from 'ioredis'
 import { PerfInfraError } from '../../errors.ts'
 import { optionalImport, type ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
-import { LocalProcess, type SpawnSpec } from '../local-process.ts'
-import { removeMarker, writeMarker } from '../leftovers.ts'
+import type { SpawnSpec } from '../local-process.ts'
+import { startLocalServer } from '../local-server.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
 import type { RunningServer, ServiceFixture } from '../types.ts'
-import { connectionError, markerId } from '../util.ts'
+import { connectionError } from '../util.ts'
 import { which } from '../which.ts'
 
 // Db 0 stays free; files of one run get 1…15 on servers we started ourselves.
@@ -76,7 +76,6 @@ export const redis: ServiceDriver = {
     if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'redis-server not found on PATH; fix: apt-get install redis-server (or brew install redis), or use another provider')
     const tuning = options.tuning ?? 'fast'
     const dir = makeTempDir('redis')
-    const id = markerId()
     const port = options.port ?? (await freePort())
     const persistence = tuning === 'fast' ? ['--save', '', '--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']
     const spec: SpawnSpec = {
@@ -87,31 +86,10 @@ export const redis: ServiceDriver = {
       timeoutMs: 15_000,
       stopSignal: 'SIGTERM',
     }
-    let proc = new LocalProcess(spec)
-    writeMarker({ id, ownerPid: process.pid, service: 'redis', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-    try {
-      await proc.waitReady()
-    } catch (e) {
-      await proc.stop()
-      dir.remove()
-      removeMarker(id)
-      throw e
-    }
+    const lifecycle = await startLocalServer('redis', spec, dir, port)
     return {
       service: 'redis', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: '0',
-      version: await serverVersion({ host: '127.0.0.1', port }), tuning, pid: proc.pid,
-      async restart(this: RunningServer) {
-        await proc.stop()
-        proc = new LocalProcess(spec)
-        writeMarker({ id, ownerPid: process.pid, service: 'redis', provider: 'local', pid: proc.pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
-        await proc.waitReady()
-        this.pid = proc.pid
-      },
-      stop: async () => {
-        await proc.stop()
-        dir.remove()
-        removeMarker(id)
-      },
+      version: await serverVersion({ host: '127.0.0.1', port }), tuning, ...lifecycle,
     }
   },
 
