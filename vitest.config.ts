@@ -15,7 +15,8 @@ export default defineConfig({
   test: {
     projects: [
       ...tiers(),
-      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 3 } } },
+      // e2e files start Vitest, servers and browsers of their own: one at a time, like tier2.
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, sequence: { groupOrder: 3 } } },
     ],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
