@@ -14,6 +14,11 @@ export interface DatabaseFixture extends ServiceFixture {
   reset(): Promise<void>
   /** Stops and starts the server (local provider): every test file sharing it sees the outage. */
   restart(): Promise<void>
+  /**
+   * This fixture routed through a fault proxy: url, host, port and options point at the proxy,
+   * everything else (database, key prefix, snapshot, reset) stays the same.
+   */
+  through(proxy: { host: string; port: number; url(u?: string): string }): DatabaseFixture
   /** Freezes the server (SIGSTOP, docker pause) until unpause(): connections hang instead of failing. */
   pause(): Promise<void>
   unpause(): Promise<void>
@@ -58,7 +63,21 @@ function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): Databas
     const reply = await call(route, { fixture })
     if (!reply.ok) throw new PerfInfraError(reply.code as 'PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
   }
-  return { ...fixture, tried, options: clientOptions(fixture), snapshot: () => act('/snapshot'), reset: () => act('/reset'), restart: () => act('/restart'), pause: () => act('/pause'), unpause: () => act('/unpause') }
+  const self: DatabaseFixture = {
+    ...fixture,
+    tried,
+    options: clientOptions(fixture),
+    snapshot: () => act('/snapshot'),
+    reset: () => act('/reset'),
+    restart: () => act('/restart'),
+    pause: () => act('/pause'),
+    unpause: () => act('/unpause'),
+    through: (proxy) => {
+      const routed = { ...fixture, host: proxy.host, port: proxy.port, url: proxy.url(fixture.url) }
+      return { ...self, host: routed.host, port: routed.port, url: routed.url, options: clientOptions(routed) }
+    },
+  }
+  return self
 }
 
 const used = new WeakMap<object, InfraUsed[]>()

@@ -78,3 +78,22 @@ perfTest('toxicity: a latency toxic with toxicity 0.5 slows about half of the re
     for (const c of clients) c.disconnect()
   }
 })
+
+perfTest('postgres.through(proxy) routes the fixture’s url and client options through the proxy', async ({ postgres, faults }) => {
+  const proxy = await faults.startProxy({ upstream: postgres })
+  try {
+    const routed = postgres.through(proxy)
+    expect(routed.port).toBe(proxy.port)
+    expect(routed.database).toBe(postgres.database)
+    proxy.addToxic({ type: 'latency', attributes: { latency: 150 } })
+    const c = new pg.Client(routed.options)
+    await c.connect()
+    const t0 = performance.now()
+    const { rows } = await c.query('select current_database() as d')
+    expect(performance.now() - t0).toBeGreaterThan(140)
+    expect(rows[0].d).toBe(postgres.database)
+    await c.end()
+  } finally {
+    await proxy.close()
+  }
+})
