@@ -29,7 +29,7 @@ export class ResourceSampler {
   }
 
   async start(): Promise<void> {
-    this.delay = monitorEventLoopDelay({ resolution: 10 })
+    this.delay = monitorEventLoopDelay({ resolution: 20 })
     this.delay.enable()
     // The GC profiler collects natively; a PerformanceObserver on 'gc' runs JS on every scavenge
     // and cost 14 % of a noop loop's throughput.
