@@ -17,14 +17,19 @@ export interface ConfigProblem {
   message: string
 }
 
+/**
+ * "Invalid <subject> (N problems); <consequence>:" and one line per problem with its path: the
+ * shape of every configuration error, whichever part of vitest-perf found the problems.
+ */
+export function formatProblems(subject: string, problems: ConfigProblem[], consequence?: string): string {
+  const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
+  return `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'})${consequence ? `; ${consequence}` : ''}:\n${lines.join('\n')}`
+}
+
 export class PerfConfigError extends PerfError {
   readonly problems: ConfigProblem[]
   constructor(problems: ConfigProblem[], subject = 'load config') {
-    const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
-    super(
-      'PERF_CONFIG_INVALID',
-      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'})${subject === 'load config' ? '; nothing was started' : ''}:\n${lines.join('\n')}`,
-    )
+    super('PERF_CONFIG_INVALID', formatProblems(subject, problems, subject === 'load config' ? 'nothing was started' : undefined))
     this.problems = problems
   }
 }

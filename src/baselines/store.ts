@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises'
+import { writeFileAtomic } from '../fs/write-atomic.ts'
 import path from 'node:path'
 import { z } from 'zod'
 import { PerfBaselineError } from '../errors.ts'
@@ -100,8 +101,6 @@ export async function writeBaselineEntry(filePath: string, key: string, value: B
     const current = (await readBaselines(filePath)) ?? { version: BASELINE_VERSION, entries: {} }
     current.entries[key] = value
     const sorted = Object.fromEntries(Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b)))
-    const tmp = `${filePath}.${process.pid}.${Date.now()}.tmp`
-    await writeFile(tmp, `${JSON.stringify({ version: BASELINE_VERSION, entries: sorted }, null, 2)}\n`)
-    await rename(tmp, filePath)
+    await writeFileAtomic(filePath, `${JSON.stringify({ version: BASELINE_VERSION, entries: sorted }, null, 2)}\n`)
   })
 }

@@ -49,7 +49,7 @@ export class ArrivalSchedule {
     while (this.stage < this.stages.length) {
       const s = this.stages[this.stage]
       const x = k - s.before
-      if (x < s.count || (x === 0 && s.count === 0 && s.from > 0)) {
+      if (x < s.count) {
         const tau = offsetWithinStage(s.from, s.to, s.duration, x)
         if (tau < s.duration) {
           this.k++
@@ -59,15 +59,6 @@ export class ArrivalSchedule {
       this.stage++
     }
     return undefined
-  }
-
-  /** How many iterations the whole schedule plans. */
-  expectedCount(): number {
-    const copy = new ArrivalSchedule(0, [], 1)
-    Object.assign(copy, { stages: this.stages, stage: 0, k: 0, totalMs: this.totalMs })
-    let n = 0
-    while (copy.next() !== undefined) n++
-    return n
   }
 }
 

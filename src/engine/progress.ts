@@ -6,7 +6,7 @@ import type { ProgressEvent } from './result-sink.ts'
 import type { Runtime } from './runtime.ts'
 
 /** Hands every closed second of a run to `listener` (live progress, Prometheus). */
-export function reportProgress(rt: Runtime, listener: (e: ProgressEvent) => void, config: ResolvedLoadConfig, plannedMs: number, name: string, sampler: ResourceSampler | undefined): void {
+export function reportProgress(rt: Runtime, listener: { send: (e: ProgressEvent) => void; latency: boolean }, config: ResolvedLoadConfig, plannedMs: number, name: string, sampler: ResourceSampler | undefined): void {
   const runId = randomBytes(6).toString('hex')
   const totals = { iterations: 0, failed: 0, dropped: 0 }
   rt.recorder.onPoint = (point, latency) => {
@@ -16,7 +16,7 @@ export function reportProgress(rt: Runtime, listener: (e: ProgressEvent) => void
     const errorsByKind: Record<string, number> = {}
     for (const [kind, e] of rt.recorder.errors.byKind) errorsByKind[kind] = e.count
     const elapsedMs = point.t * 1000 + point.ms
-    listener({
+    listener.send({
       runId,
       name,
       executor: config.executor,
@@ -25,7 +25,7 @@ export function reportProgress(rt: Runtime, listener: (e: ProgressEvent) => void
       point,
       totals: { ...totals },
       errorsByKind,
-      latency: encodeHistogram(latency),
+      ...(listener.latency ? { latency: encodeHistogram(latency) } : {}),
       resources: sampler?.samples.at(-1),
       done: rt.hard || elapsedMs >= plannedMs || point.ms < 1000,
     })

@@ -13,8 +13,8 @@ export interface ProgressEvent {
   point: TimelinePoint
   totals: { iterations: number; failed: number; dropped: number }
   errorsByKind: Record<string, number>
-  /** This second's latency histogram (HDR, µs, encoded). */
-  latency: string
+  /** This second's latency histogram (HDR, µs, encoded), when a listener asked for it (Prometheus). */
+  latency?: string
   resources?: ResourceSample
   done: boolean
 }
@@ -22,7 +22,7 @@ export interface ProgressEvent {
 type Sink = (result: RunResult) => void
 type ProgressSink = (event: ProgressEvent) => void
 let sink: Sink | undefined
-let progressSink: ProgressSink | undefined
+let progressSink: { send: ProgressSink; latency: boolean } | undefined
 
 /** Set by the Vitest setup file: where runLoad() hands its results so the reporter sees them. */
 export function setResultSink(next: Sink | undefined): void {
@@ -33,11 +33,14 @@ export function emitResult(result: RunResult): void {
   sink?.(result)
 }
 
-/** Set by the Vitest setup file when the main process listens (live progress, Prometheus). */
-export function setProgressSink(next: ProgressSink | undefined): void {
-  progressSink = next
+/**
+ * Set by the Vitest setup file when the main process listens: live progress needs the counts,
+ * only the Prometheus exporter needs each second's latency histogram (encoding costs).
+ */
+export function setProgressSink(next: ProgressSink | undefined, options: { latency: boolean } = { latency: false }): void {
+  progressSink = next && { send: next, latency: options.latency }
 }
 
-export function progressListener(): ProgressSink | undefined {
+export function progressListener(): { send: ProgressSink; latency: boolean } | undefined {
   return progressSink
 }

@@ -1,4 +1,4 @@
-import { PerfError, type ConfigProblem } from '../errors.ts'
+import { formatProblems, PerfError, type ConfigProblem } from '../errors.ts'
 
 export type FaultErrorCode =
   | 'PERF_FAULT_TOXIC_INVALID'
@@ -20,8 +20,7 @@ export class PerfFaultError extends PerfError {
 export class PerfFaultConfigError extends PerfFaultError {
   readonly problems: ConfigProblem[]
   constructor(code: 'PERF_FAULT_TOXIC_INVALID' | 'PERF_FAULT_PROXY_INVALID', subject: string, problems: ConfigProblem[]) {
-    const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
-    super(code, `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was ${code === 'PERF_FAULT_PROXY_INVALID' ? 'started' : 'changed'}:\n${lines.join('\n')}`)
+    super(code, formatProblems(subject, problems, `nothing was ${code === 'PERF_FAULT_PROXY_INVALID' ? 'started' : 'changed'}`))
     this.problems = problems
   }
 }

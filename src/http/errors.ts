@@ -1,4 +1,4 @@
-import { PerfError, type ConfigProblem } from '../errors.ts'
+import { formatProblems, PerfError, type ConfigProblem } from '../errors.ts'
 
 /** The target is neither loopback nor allowlisted: refused before any socket opens. */
 export class PerfHttpHostError extends PerfError {
@@ -13,8 +13,7 @@ export class PerfHttpHostError extends PerfError {
 export class PerfHttpConfigError extends PerfError {
   readonly problems: ConfigProblem[]
   constructor(problems: ConfigProblem[], subject: string) {
-    const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
-    super('PERF_HTTP_CONFIG_INVALID', `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was sent:\n${lines.join('\n')}`)
+    super('PERF_HTTP_CONFIG_INVALID', formatProblems(subject, problems, 'nothing was sent'))
     this.problems = problems
   }
 }

@@ -94,7 +94,6 @@ export class InfraBroker {
       const { server, failures } = await pending
       const key = `${process.pid.toString(36)}${(++this.counter).toString(36)}${randomBytes(2).toString('hex')}`
       const fixture = await driver.isolate(server, key)
-      if (server.containerId) fixture.containerId = server.containerId
       this.fixtures.set(`${service}:${fixture.database}:${fixture.keyPrefix ?? ''}`, { server, fixture })
       return { ok: true, fixture, tried: failures }
     } catch (e) {

@@ -1,6 +1,5 @@
 export type ServiceName = 'postgres' | 'mysql' | 'redis' | 'mongodb'
 export type ProviderName = 'url' | 'testcontainers' | 'local' | 'embedded'
-export const SERVICES: ServiceName[] = ['postgres', 'mysql', 'redis', 'mongodb']
 export const PROVIDER_ORDER: ProviderName[] = ['url', 'testcontainers', 'local', 'embedded']
 
 /**
@@ -26,41 +25,34 @@ export interface ServiceOptions {
   onUnavailable?: 'skip' | 'fail' | 'auto'
 }
 
-/** A running server as the main process knows it: admin access, no isolation yet. */
-export interface RunningServer {
+/** What is known of a server, whoever holds it: the main process or a test file. */
+export interface ServerInfo {
   service: ServiceName
   provider: ProviderName
   host: string
   port: number
   user: string
   password: string
-  /** The admin database (postgres, mysql) or db index 0 (redis). */
+  /** The admin database (server) or this file's own database (fixture); a db index for Redis. */
   database: string
   version: string
   tuning: Tuning | 'unknown'
   /** Local process id when the local or embedded provider started it. */
   pid?: number
+  /** Testcontainers: the container the server runs in. */
   containerId?: string
+}
+
+/** A running server as the main process knows it: admin access, no isolation yet. */
+export interface RunningServer extends ServerInfo {
   stop(): Promise<void>
   /** Stops and starts the server again on the same port and data (local provider). */
   restart?(): Promise<void>
 }
 
 /** What a test file receives: its own database (or Redis db index and key prefix). */
-export interface ServiceFixture {
-  service: ServiceName
-  provider: ProviderName
+export interface ServiceFixture extends ServerInfo {
   url: string
-  host: string
-  port: number
-  user: string
-  password: string
-  database: string
-  version: string
-  tuning: Tuning | 'unknown'
-  pid?: number
-  /** Testcontainers: the container the server runs in. */
-  containerId?: string
   /** Redis only: the db index and key prefix reserved for this file. */
   db?: number
   keyPrefix?: string

@@ -29,6 +29,8 @@ export class MetricRegistry {
   private readonly metrics = new Map<string, Metric>()
   private readonly types = new Map<string, MetricType>()
   private readonly declared = new Map<string, { key: string; tags: Tags }[]>()
+  private readonly steps = new Map<string, { all: Tags; key: string }>()
+  private readonly frozenKeys = new WeakMap<Tags, Map<string, string>>()
 
   constructor(declaredKeys: { metric: string; name: string; tags: Tags }[] = []) {
     for (const d of declaredKeys) {
@@ -48,11 +50,32 @@ export class MetricRegistry {
 
   /** A step timed with ctx.time(): kept as the sub-metric latency{step:NAME} only. */
   addStep(step: string, ms: number, tags?: Tags): void {
-    const all = { ...tags, step }
-    this.put('trend', metricKey('latency', all), 'latency', all, ms)
-    for (const d of this.declared.get('latency') ?? []) {
-      if (d.key !== metricKey('latency', all) && isSubset(d.tags, all)) this.put('trend', d.key, 'latency', d.tags, ms)
+    let all: Tags
+    let key: string
+    const known = tags === undefined ? this.steps.get(step) : undefined
+    if (known) ({ all, key } = known)
+    else {
+      all = { ...tags, step }
+      key = metricKey('latency', all)
+      if (tags === undefined) this.steps.set(step, { all, key })
     }
+    this.put('trend', key, 'latency', all, ms)
+    for (const d of this.declared.get('latency') ?? []) {
+      if (d.key !== key && isSubset(d.tags, all)) this.put('trend', d.key, 'latency', d.tags, ms)
+    }
+  }
+
+  /**
+   * The canonical key of a tagged sample. Building it sorts and joins the tags, which is the
+   * registry's main cost per sample: keys of frozen (so unchanging) tag objects are kept.
+   */
+  private keyFor(name: string, tags: Tags): string {
+    if (!Object.isFrozen(tags)) return metricKey(name, tags)
+    let byName = this.frozenKeys.get(tags)
+    if (!byName) this.frozenKeys.set(tags, (byName = new Map()))
+    let key = byName.get(name)
+    if (key === undefined) byName.set(name, (key = metricKey(name, tags)))
+    return key
   }
 
   private record(type: MetricType, name: string, value: number, tags?: Tags): void {
@@ -63,7 +86,7 @@ export class MetricRegistry {
     this.types.set(name, type)
     this.put(type, name, name, {}, value)
     if (tags === undefined) return
-    const exact = metricKey(name, tags)
+    const exact = this.keyFor(name, tags)
     if (exact !== name) this.put(type, exact, name, tags, value)
     for (const d of this.declared.get(name) ?? []) {
       if (d.key !== exact && isSubset(d.tags, tags)) this.put(type, d.key, name, d.tags, value)

@@ -9,13 +9,20 @@ import type { MetricSnapshot } from './snapshot.ts'
  */
 export class ResultSnapshots {
   private readonly decoded: Histogram[] = []
+  private readonly cache = new Map<string, MetricSnapshot | undefined>()
   private readonly result: RunResult
 
   constructor(result: RunResult) {
     this.result = result
   }
 
+  /** Each metric once: several thresholds on `latency` share one decoded histogram. */
   get(key: string): MetricSnapshot | undefined {
+    if (!this.cache.has(key)) this.cache.set(key, this.read(key))
+    return this.cache.get(key)
+  }
+
+  private read(key: string): MetricSnapshot | undefined {
     const r = this.result
     switch (key) {
       case 'latency':
@@ -54,5 +61,6 @@ export class ResultSnapshots {
   dispose(): void {
     for (const h of this.decoded) h.destroy()
     this.decoded.length = 0
+    this.cache.clear()
   }
 }

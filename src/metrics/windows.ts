@@ -77,15 +77,31 @@ export class WindowTracker {
 
   private snapshot(): MetricSnapshot {
     if (this.hist) return { type: 'trend', stats: trendStats(this.hist) }
-    switch (this.def.metric) {
-      case 'errors':
-        return { type: 'rate', trues: this.errors, total: this.iterations }
-      case 'dropped':
-        return { type: 'counter', count: this.dropped, perSecond: (this.dropped * 1000) / this.ms }
-      case 'throughput':
-        return { type: 'gauge', value: (this.iterations * 1000) / this.ms, min: this.minTp, max: this.maxTp }
-      default:
-        return { type: 'counter', count: this.iterations, perSecond: (this.iterations * 1000) / this.ms }
-    }
+    const { iterations, errors, dropped, ms, minTp, maxTp } = this
+    return windowCounts(this.def.metric, { iterations, errors, dropped, ms, minTp, maxTp })
+  }
+}
+
+/** What a window counted; throughput min/max are over its whole seconds. */
+export interface WindowCounts {
+  iterations: number
+  errors: number
+  dropped: number
+  ms: number
+  minTp: number
+  maxTp: number
+}
+
+/** A counted built-in metric (errors, iterations, dropped, throughput) over one window. */
+export function windowCounts(metric: string, c: WindowCounts): MetricSnapshot {
+  switch (metric) {
+    case 'errors':
+      return { type: 'rate', trues: c.errors, total: c.iterations }
+    case 'dropped':
+      return { type: 'counter', count: c.dropped, perSecond: (c.dropped * 1000) / c.ms }
+    case 'throughput':
+      return { type: 'gauge', value: (c.iterations * 1000) / c.ms, min: c.minTp, max: c.maxTp }
+    default:
+      return { type: 'counter', count: c.iterations, perSecond: (c.iterations * 1000) / c.ms }
   }
 }

@@ -74,6 +74,7 @@ export class PrometheusExporter {
       this.loopDelay.set(labels, e.resources.eventLoop.p99 / 1000)
     }
     const key = JSON.stringify(labels)
+    if (e.latency === undefined) return
     const entry = this.latency.get(key) ?? { labels, buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sumSeconds: 0 }
     const h = decodeHistogram(e.latency)
     try {

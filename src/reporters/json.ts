@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomic } from '../fs/write-atomic.ts'
 import type { PerfTestEntry } from './collect.ts'
 
 export const RESULTS_FILE_VERSION = 1
@@ -8,9 +9,7 @@ export const RESULTS_FILE_VERSION = 1
 export async function writeResultsJson(dir: string, entries: PerfTestEntry[]): Promise<string> {
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, 'results.json')
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
   const body = { version: RESULTS_FILE_VERSION, createdAt: new Date().toISOString(), tests: entries }
-  await writeFile(tmp, JSON.stringify(body, null, 2) + '\n')
-  await rename(tmp, file)
+  await writeFileAtomic(file, JSON.stringify(body, null, 2) + '\n')
   return file
 }

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../fs/write-atomic.ts'
 import path from 'node:path'
 import type { PerfTestEntry } from './collect.ts'
 import { formatCsv } from './csv.ts'
@@ -19,12 +20,6 @@ export interface WriteReportsOptions {
   createdAt?: string
 }
 
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
-  await writeFile(tmp, content)
-  await rename(tmp, file)
-}
-
 async function render(format: keyof typeof REPORT_FILES, entries: readonly PerfTestEntry[], options: WriteReportsOptions): Promise<string> {
   if (format === 'md') return formatMarkdown(entries, { kpi: options.kpi })
   if (format === 'csv') return formatCsv(entries, options.kpi)
@@ -43,7 +38,7 @@ export async function writeReports(dir: string, entries: readonly PerfTestEntry[
     if (!options.formats.includes(format)) continue
     const file = path.join(dir, REPORT_FILES[format])
     try {
-      await writeAtomic(file, await render(format, entries, options))
+      await writeFileAtomic(file, await render(format, entries, options))
       written.push(file)
     } catch (error) {
       failures.push(new Error(`vitest-perf: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
@@ -52,7 +47,7 @@ export async function writeReports(dir: string, entries: readonly PerfTestEntry[
   const matrix = matrixRows([...entries])
   if (matrix.length && options.formats.includes('csv')) {
     const file = path.join(dir, 'matrix.csv')
-    await writeAtomic(file, matrixCsv(matrix)).then(() => written.push(file), (error: unknown) => failures.push(error))
+    await writeFileAtomic(file, matrixCsv(matrix)).then(() => written.push(file), (error: unknown) => failures.push(error))
   }
   if (failures.length === 1) throw failures[0]
   if (failures.length > 1) throw new AggregateError(failures, `vitest-perf: ${failures.length} reports could not be written`)

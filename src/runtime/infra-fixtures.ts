@@ -80,29 +80,17 @@ function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): Databas
   return self
 }
 
-const used = new WeakMap<object, InfraUsed[]>()
-const watched = new WeakMap<object, WatchedServer[]>()
+// The fixtures each test got; what results record and what the monitor watches derive from it.
+const given = new WeakMap<object, ServiceFixture[]>()
 
 /** The servers a test's fixtures gave it, for the resource monitor (with their URLs). */
 export function watchedBy(task: object): WatchedServer[] {
-  let list = watched.get(task)
-  if (!list) watched.set(task, (list = []))
-  return list
-}
-
-function usedBy(task: object): InfraUsed[] {
-  let list = used.get(task)
-  if (!list) used.set(task, (list = []))
-  return list
-}
-
-function describe(f: ServiceFixture): InfraUsed {
-  return { service: f.service, provider: f.provider, version: f.version, tuning: f.tuning, host: f.host, port: f.port }
+  return (given.get(task) ?? []).map((f) => ({ service: f.service, pid: f.pid, containerId: f.containerId, url: f.url }))
 }
 
 /** The database servers a test's fixtures gave it, as recorded in its results. */
 export function infraUsedBy(task: object): InfraUsed[] {
-  return used.get(task) ?? []
+  return (given.get(task) ?? []).map((f) => ({ service: f.service, provider: f.provider, version: f.version, tuning: f.tuning, host: f.host, port: f.port }))
 }
 
 /** One per test file: acquires each service's database on first use, releases them after the file. */
@@ -117,10 +105,7 @@ export class FileInfra {
     }
     const reply = await pending
     if (reply.ok) {
-      if (task) {
-        usedBy(task).push(describe(reply.fixture))
-        watchedBy(task).push({ service: reply.fixture.service, pid: reply.fixture.pid, containerId: reply.fixture.containerId, url: reply.fixture.url })
-      }
+      if (task) given.set(task, [...(given.get(task) ?? []), reply.fixture])
       return withHelpers(reply.fixture, reply.tried)
     }
     const options = inject('vitest-perf:options')

@@ -1,6 +1,7 @@
 import { ResultSnapshots } from '../metrics/result-snapshot.ts'
 import type { RunResult, TimelinePoint } from '../metrics/result.ts'
 import type { MetricSnapshot } from '../metrics/snapshot.ts'
+import { windowCounts } from '../metrics/windows.ts'
 import type { ThresholdDef } from './define.ts'
 import { displayUnit, evaluateThreshold, thresholdOutcome, type ThresholdOutcome } from './evaluate.ts'
 
@@ -42,20 +43,7 @@ function evaluateWindows(def: ThresholdDef, timeline: TimelinePoint[]): Omit<Thr
 }
 
 function windowSnapshot(metric: string, points: TimelinePoint[]): MetricSnapshot {
-  const ms = points.reduce((s, p) => s + p.ms, 0)
-  const iterations = points.reduce((s, p) => s + p.iterations, 0)
-  switch (metric) {
-    case 'errors':
-      return { type: 'rate', trues: points.reduce((s, p) => s + p.errors, 0), total: iterations }
-    case 'dropped': {
-      const dropped = points.reduce((s, p) => s + p.dropped, 0)
-      return { type: 'counter', count: dropped, perSecond: (dropped * 1000) / ms }
-    }
-    case 'throughput': {
-      const tps = points.map((p) => p.throughput)
-      return { type: 'gauge', value: (iterations * 1000) / ms, min: Math.min(...tps), max: Math.max(...tps) }
-    }
-    default:
-      return { type: 'counter', count: iterations, perSecond: (iterations * 1000) / ms }
-  }
+  const sum = (f: (p: TimelinePoint) => number) => points.reduce((s, p) => s + f(p), 0)
+  const tps = points.map((p) => p.throughput)
+  return windowCounts(metric, { iterations: sum((p) => p.iterations), errors: sum((p) => p.errors), dropped: sum((p) => p.dropped), ms: sum((p) => p.ms), minTp: Math.min(...tps), maxTp: Math.max(...tps) })
 }

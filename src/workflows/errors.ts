@@ -1,4 +1,4 @@
-import { PerfError, type ConfigProblem } from '../errors.ts'
+import { formatProblems, PerfError, type ConfigProblem } from '../errors.ts'
 
 export type WorkflowErrorCode =
   | 'PERF_WORKFLOW_INVALID'
@@ -18,8 +18,7 @@ export class PerfWorkflowError extends PerfError {
 export class PerfWorkflowConfigError extends PerfWorkflowError {
   readonly problems: ConfigProblem[]
   constructor(problems: ConfigProblem[]) {
-    const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`)
-    super('PERF_WORKFLOW_INVALID', `Invalid workflow options (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was connected:\n${lines.join('\n')}`)
+    super('PERF_WORKFLOW_INVALID', formatProblems('workflow options', problems, 'nothing was connected'))
     this.problems = problems
   }
 }

@@ -5,8 +5,8 @@ import { freePort } from '../free-port.ts'
 import { startLocalServer } from '../local-server.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
-import type { RunningServer, ServiceFixture } from '../types.ts'
-import { connectionError } from '../util.ts'
+import type { RunningServer } from '../types.ts'
+import { fixtureOn, parseServerUrl, urlServer, type UrlParts } from '../util.ts'
 import { which } from '../which.ts'
 
 async function withClient<T>(url: string, fn: (c: MongoClient) => Promise<T>): Promise<T> {
@@ -23,15 +23,8 @@ async function withClient<T>(url: string, fn: (c: MongoClient) => Promise<T>): P
 const serverVersion = (url: string) => withClient(url, async (c) => String((await c.db('admin').command({ buildInfo: 1 })).version))
 
 /** Parses a MongoDB URL into its parts; the path names the admin database. */
-export function parseMongoUrl(url: string): { host: string; port: number; user: string; password: string; database: string } {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-    if (parsed.protocol !== 'mongodb:' && parsed.protocol !== 'mongodb+srv:') throw new Error(`protocol ${parsed.protocol}`)
-  } catch (e) {
-    throw new PerfInfraError('PERF_INFRA_URL_INVALID', `mongodb URL "${url}" cannot be used (${(e as Error).message}); write it as mongodb://[user:password@]127.0.0.1:27017/database`)
-  }
-  return { host: parsed.hostname, port: Number(parsed.port || 27017), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'admin' }
+export function parseMongoUrl(url: string): UrlParts {
+  return parseServerUrl('mongodb', url, { protocols: ['mongodb:', 'mongodb+srv:'], port: 27017, user: '', database: 'admin', example: 'mongodb://[user:password@]127.0.0.1:27017/database' })
 }
 
 /** The URL of database `database` on the server of `base`, keeping credentials and options. */
@@ -49,14 +42,7 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
   baseUrls: new WeakMap(),
 
   async fromUrl(url) {
-    const s = parseMongoUrl(url)
-    let version: string
-    try {
-      version = await serverVersion(url)
-    } catch (e) {
-      throw connectionError('mongodb', url, e)
-    }
-    const server: RunningServer = { service: 'mongodb', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+    const server = await urlServer('mongodb', url, parseMongoUrl(url), () => serverVersion(url))
     this.baseUrls.set(server, url)
     return server
   },
@@ -98,10 +84,7 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
 
   async isolate(server, key) {
     const database = `vp_${key}`
-    const { service, provider, host, port, user, password, version, tuning, pid } = server
-    const url = mongoUrlFor(this.baseUrls.get(server) ?? `mongodb://${host}:${port}/`, database)
-    const fixture: ServiceFixture = { service, provider, url, host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
-    return fixture
+    return fixtureOn(server, database, mongoUrlFor(this.baseUrls.get(server) ?? `mongodb://${server.host}:${server.port}/`, database))
   },
 
   async release(server, f) {

@@ -10,7 +10,7 @@ import { removeMarker, writeMarker } from '../leftovers.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { isRoot, makeTempDir } from '../temp-dir.ts'
 import type { RunningServer, ServiceFixture, ServiceOptions } from '../types.ts'
-import { connectionError, markerId } from '../util.ts'
+import { fixtureOn, markerId, parseServerUrl, urlServer } from '../util.ts'
 import { which } from '../which.ts'
 
 const run = promisify(execFile)
@@ -48,21 +48,8 @@ export const mysql: ServiceDriver = {
   defaultImage: 'mysql:8.4',
 
   async fromUrl(url) {
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-      if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') throw new Error(`protocol ${parsed.protocol}`)
-    } catch (e) {
-      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `mysql URL "${url}" cannot be used (${(e as Error).message}); write it as mysql://user:password@127.0.0.1:3306/database`)
-    }
-    const s = { host: parsed.hostname, port: Number(parsed.port || 3306), user: decodeURIComponent(parsed.username || 'root'), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'mysql' }
-    let version: string
-    try {
-      version = await serverVersion(s)
-    } catch (e) {
-      throw connectionError('mysql', url, e)
-    }
-    return { service: 'mysql', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+    const s = parseServerUrl('mysql', url, { protocols: ['mysql:', 'mariadb:'], port: 3306, user: 'root', database: 'mysql', example: 'mysql://user:password@127.0.0.1:3306/database' })
+    return urlServer('mysql', url, s, () => serverVersion(s))
   },
 
   async testcontainers(options) {
@@ -124,9 +111,9 @@ export const mysql: ServiceDriver = {
 }
 
 function fixture(server: RunningServer, database: string): ServiceFixture {
-  const { service, provider, host, port, user, password, version, tuning, pid } = server
+  const { user, password, host, port } = server
   const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user)
-  return { service, provider, url: `mysql://${auth}@${host}:${port}/${database}`, host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
+  return fixtureOn(server, database, `mysql://${auth}@${host}:${port}/${database}`)
 }
 
 export type { ServiceOptions }

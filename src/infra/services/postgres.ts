@@ -11,7 +11,7 @@ import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
 import { postgresBinDirs, which } from '../which.ts'
 import type { RunningServer, ServiceFixture, ServiceOptions, Tuning } from '../types.ts'
 import { containerServer } from '../providers/testcontainers.ts'
-import { connectionError, markerId } from '../util.ts'
+import { fixtureOn, markerId, parseServerUrl, urlServer } from '../util.ts'
 
 const run = promisify(execFile)
 const FAST_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
@@ -55,21 +55,8 @@ export const postgres: ServiceDriver = {
   defaultImage: 'postgres:16',
 
   async fromUrl(url) {
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-      if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error(`protocol ${parsed.protocol}`)
-    } catch (e) {
-      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `postgres URL "${url}" cannot be used (${(e as Error).message}); write it as postgres://user:password@127.0.0.1:5432/database`)
-    }
-    const s = { host: parsed.hostname, port: Number(parsed.port || 5432), user: decodeURIComponent(parsed.username || 'postgres'), password: decodeURIComponent(parsed.password), database: decodeURIComponent(parsed.pathname.slice(1)) || 'postgres' }
-    let version: string
-    try {
-      version = await serverVersion(s)
-    } catch (e) {
-      throw connectionError('postgres', url, e)
-    }
-    return { service: 'postgres', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+    const s = parseServerUrl('postgres', url, { protocols: ['postgres:', 'postgresql:'], port: 5432, user: 'postgres', database: 'postgres', example: 'postgres://user:password@127.0.0.1:5432/database' })
+    return urlServer('postgres', url, s, () => serverVersion(s))
   },
 
   async testcontainers(options) {
@@ -174,8 +161,7 @@ export async function postgresReset(server: RunningServer, f: ServiceFixture): P
 }
 
 function fixture(server: RunningServer, database: string): ServiceFixture {
-  const { service, provider, host, port, user, password, version, tuning, pid } = server
-  return { service, provider, url: pgUrl(server, database), host, port, user, password, database, version, tuning, ...(pid ? { pid } : {}) }
+  return fixtureOn(server, database, pgUrl(server, database))
 }
 
 function settingsFlags(options: ServiceOptions): string[] {

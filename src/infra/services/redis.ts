@@ -6,8 +6,8 @@ import type { SpawnSpec } from '../local-process.ts'
 import { startLocalServer } from '../local-server.ts'
 import { containerServer } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
-import type { RunningServer, ServiceFixture } from '../types.ts'
-import { connectionError } from '../util.ts'
+import type { RunningServer } from '../types.ts'
+import { fixtureOn, parseServerUrl, urlServer } from '../util.ts'
 import { which } from '../which.ts'
 
 // Db 0 stays free; files of one run get 1…15 on servers we started ourselves.
@@ -42,29 +42,14 @@ export const redis: ServiceDriver = {
   defaultImage: 'redis:7',
 
   async fromUrl(url) {
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-      if (parsed.protocol !== 'redis:') throw new Error(`protocol ${parsed.protocol}`)
-    } catch (e) {
-      throw new PerfInfraError('PERF_INFRA_URL_INVALID', `redis URL "${url}" cannot be used (${(e as Error).message}); write it as redis://[:password@]127.0.0.1:6379[/db]`)
-    }
-    const s = { host: parsed.hostname, port: Number(parsed.port || 6379), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), database: parsed.pathname.slice(1) || '0' }
-    let version: string
-    try {
-      version = await serverVersion({ host: s.host, port: s.port, password: s.password || undefined, db: Number(s.database) })
-    } catch (e) {
-      throw connectionError('redis', url, e)
-    }
-    return { service: 'redis', provider: 'url', ...s, version, tuning: 'unknown', stop: async () => {} }
+    const s = parseServerUrl('redis', url, { protocols: ['redis:'], port: 6379, user: '', database: '0', example: 'redis://[:password@]127.0.0.1:6379[/db]' })
+    return urlServer('redis', url, s, () => serverVersion({ host: s.host, port: s.port, password: s.password || undefined, db: Number(s.database) }))
   },
 
   async testcontainers(options) {
     const { RedisContainer } = await optionalImport<typeof import('@testcontainers/redis')>('@testcontainers/redis', 'for the testcontainers provider')
     const image = options.image ?? process.env.VITEST_PERF_REDIS_IMAGE ?? this.defaultImage
-    const tuning = options.tuning ?? 'fast'
-    // The image's own persistence settings apply: tuning is what the image does.
-    void tuning
+    // The image's own persistence settings apply: its tuning is unknown to us.
     return containerServer('redis', new RedisContainer(image), 'unknown', async (started) => {
       const s = { host: started.getHost(), port: started.getPort(), user: '', password: started.getPassword?.() ?? '', database: '0' }
       return { ...s, version: await serverVersion({ host: s.host, port: s.port, password: s.password || undefined }) }
@@ -108,10 +93,9 @@ export const redis: ServiceDriver = {
         }
       }
     }
-    const { service, provider, host, port, user, password, version, tuning, pid } = server
+    const { host, port, user, password } = server
     const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}@` : ''
-    const fixture: ServiceFixture = { service, provider, url: `redis://${auth}${host}:${port}/${db}`, host, port, user, password, database: String(db), version, tuning, db, keyPrefix, ...(pid ? { pid } : {}) }
-    return fixture
+    return fixtureOn(server, String(db), `redis://${auth}${host}:${port}/${db}`, { db, keyPrefix })
   },
 
   async release(server, f) {
