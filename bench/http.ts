@@ -10,6 +10,7 @@ import { createServer } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import type { IterationContext } from '../src/engine/context.ts'
 import { runLoad } from '../src/engine/run-load.ts'
 import { http } from '../src/http/index.ts'
 import { freePort, portOpen } from '../src/infra/free-port.ts'
@@ -33,7 +34,7 @@ function emit(m: Measured): void {
 
 async function ours(url: string): Promise<Measured> {
   const api = http.client(url, { connections, timeout: '5s' })
-  const workflow = async (ctx: Parameters<Parameters<typeof runLoad>[1]>[0]) => {
+  const workflow = async (ctx: IterationContext) => {
     await api.get('/', ctx)
   }
   await runLoad({ executor: 'constant-vus', vus: connections, duration: '1s' }, workflow, { attach: false })

@@ -7,6 +7,7 @@ import type { PerfTestEntry } from '../reporters/collect.ts'
 import { normalizeEntries } from '../reporters/normalize.ts'
 import { reportCommand } from './report.ts'
 import { compareCommand } from './compare.ts'
+import { driverCommand } from './driver.ts'
 
 const USAGE = `Usage: vitest-perf <command> [options]
 
@@ -20,6 +21,10 @@ Commands:
                           each run against its committed baseline; exits 1 on a regression
       --format text|md      md for a pull-request comment
       --alpha <p>           significance level (default 0.01)
+  driver --redis <url>    serve distributed runs (docs/distributed.md) until SIGINT/SIGTERM
+      --id <name>           driver name (default: host-pid)
+      --prefix <p>          Redis key prefix, as distributed.prefix (default vitest-perf)
+      --runs <n>            exit after n runs
 
 Options:
   -h, --help              show this help
@@ -57,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'report') return reportCommand(rest, readResults)
   if (command === 'compare') return compareCommand(rest, readResults)
+  if (command === 'driver') return driverCommand(rest)
   console.error(`vitest-perf: unknown command "${command}".\n\n${USAGE}`)
   return 2
 }

@@ -21,11 +21,31 @@ const stages = z.array(stage).min(1, 'stages must list at least one { duration, 
 const rateStage = z.strictObject({ duration: duration, target: z.number({ message: 'target must be a number' }).min(0, 'target must be 0 or more') })
 const rateStages = z.array(rateStage).min(1, 'stages must list at least one { duration, target }')
 
+/** Drivers in other processes or machines, coordinated through Redis (docs/distributed.md). */
+export const distributedSchema = z.strictObject({
+  /** Redis URL the coordinator and the drivers (`vitest-perf driver --redis <url>`) share. */
+  redis: z.string().regex(/^rediss?:\/\//, "must be a Redis URL such as 'redis://127.0.0.1:6379'"),
+  drivers: count('drivers').min(1, 'drivers must be at least 1').max(256, 'drivers must be at most 256'),
+  /** Key prefix of every Redis key and stream, so several projects can share one Redis. */
+  prefix: z.string().min(1).default('vitest-perf'),
+  /** How long the coordinator waits for enough idle drivers. */
+  waitFor: positiveDuration.default(30_000),
+  /** Drivers report every interval; one silent for three intervals is lost. */
+  heartbeat: positiveDuration.default(1000),
+  /** A lost driver fails the run, or its share moves to the drivers left. */
+  onDriverLost: z.enum(['fail', 'rebalance']).default('fail'),
+  /** REST API on the coordinator while the run lasts (list runs, live stats, stop). */
+  api: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).optional(),
+})
+
 const common = {
   /** Label for reports; perfTest uses the test name when missing. */
   name: z.string().optional(),
   gracefulStop: duration.default(10_000),
   thresholds: z.unknown().optional(),
+  /** Worker threads sharing the load (each its own event loop); the workflow must be a load module. */
+  workers: count('workers').min(1, 'workers must be at least 1').max(64, 'workers must be at most 64').optional(),
+  distributed: distributedSchema.optional(),
 }
 
 const openModel = {
@@ -95,8 +115,10 @@ export type ConstantVusConfig = Parsed<'constant-vus'>
 export type RampingVusConfig = Parsed<'ramping-vus'>
 export type SharedIterationsConfig = Parsed<'shared-iterations'>
 export type PerVuIterationsConfig = Parsed<'per-vu-iterations'>
-export type ConstantArrivalRateConfig = Parsed<'constant-arrival-rate'> & { preAllocatedVUs: number }
-export type RampingArrivalRateConfig = Parsed<'ramping-arrival-rate'> & { preAllocatedVUs: number }
+/** `phase` (0–1, set when a rate is split across shards) offsets the arrivals so shards interleave. */
+export type ConstantArrivalRateConfig = Parsed<'constant-arrival-rate'> & { preAllocatedVUs: number; phase?: number }
+export type RampingArrivalRateConfig = Parsed<'ramping-arrival-rate'> & { preAllocatedVUs: number; phase?: number }
+export type DistributedConfig = z.output<typeof distributedSchema>
 export type FixedIntervalConfig = Parsed<'fixed-interval'>
 
 /** A validated load config: durations in milliseconds, defaults filled in. */

@@ -15,8 +15,19 @@ export class ArrivalSchedule {
   private readonly stages: { start: number; duration: number; from: number; to: number; before: number; count: number }[] = []
   private stage = 0
   private k = 0
+  // Arrival k is planned where the integral reaches a + (k + phase − b) / f: rescale() moves these.
+  private a = 0
+  private b = 0
+  private f = 1
 
-  constructor(startRate: number, stages: RateStage[], timeUnitMs: number) {
+  /**
+   * `phase` (0 ≤ phase < 1) plans the k-th iteration where the integral reaches k + phase: one
+   * rate split over n shards with phases i/n interleaves their arrivals instead of bunching them.
+   */
+  private readonly phase: number
+
+  constructor(startRate: number, stages: RateStage[], timeUnitMs: number, phase = 0) {
+    this.phase = phase
     let start = 0
     let before = 0
     let from = startRate / timeUnitMs
@@ -31,8 +42,8 @@ export class ArrivalSchedule {
     this.totalMs = start
   }
 
-  static constant(rate: number, durationMs: number, timeUnitMs: number): ArrivalSchedule {
-    return new ArrivalSchedule(rate, [{ duration: durationMs, target: rate }], timeUnitMs)
+  static constant(rate: number, durationMs: number, timeUnitMs: number, phase = 0): ArrivalSchedule {
+    return new ArrivalSchedule(rate, [{ duration: durationMs, target: rate }], timeUnitMs, phase)
   }
 
   /** Rate in iterations per ms at time t (ms from the start). */
@@ -43,9 +54,29 @@ export class ArrivalSchedule {
     return 0
   }
 
+  /** The integral of the rate from 0 to t (ms): how many arrivals the plan holds up to t. */
+  countAt(t: number): number {
+    for (const s of this.stages) {
+      if (t < s.start + s.duration) {
+        const tau = Math.max(0, t - s.start)
+        return s.before + s.from * tau + ((s.to - s.from) * tau * tau) / (2 * s.duration)
+      }
+    }
+    const last = this.stages[this.stages.length - 1]
+    return last ? last.before + last.count : 0
+  }
+
+  /** From `t` (ms from the start) on, arrivals come `factor` times as often as planned. */
+  rescale(t: number, factor: number): void {
+    const at = this.countAt(t)
+    this.b = this.b + (at - this.a) * this.f
+    this.a = at
+    this.f *= factor
+  }
+
   /** The next planned start in ms from the start, or undefined when the schedule is over. */
   next(): number | undefined {
-    const k = this.k
+    const k = this.a + (this.k + this.phase - this.b) / this.f
     while (this.stage < this.stages.length) {
       const s = this.stages[this.stage]
       const x = k - s.before

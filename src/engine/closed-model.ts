@@ -8,6 +8,8 @@ export interface ClosedLoopOptions {
   pauseMs?: number
 }
 
+const YIELD_EVERY_MS = 10
+
 /**
  * One VU of a closed model: iterations back to back until the end time, a cap or a stop.
  * Latency and service time are the same here: nothing is scheduled ahead of the VU.
@@ -17,11 +19,18 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
   const { recorder, workflow, endAt } = rt
   const ctx = vu.ctx
   rt.activeVUs++
+  let last = performance.now()
   try {
     // The iteration is inlined (not vu.iterate()) because each extra async layer costs a
     // microtask hop per iteration, a third of the engine's overhead on a noop workflow.
     for (;;) {
       if (rt.stopping) return
+      // Workflows that never wait on I/O would starve timers and messages (stop, progress): yield.
+      if (last - rt.yieldedAt >= YIELD_EVERY_MS) {
+        rt.yieldedAt = last
+        await new Promise(setImmediate)
+        if (rt.stopping) return
+      }
       const start = performance.now()
       if (start >= endAt || (claim !== undefined && !claim(vu))) return
       ctx.iteration = rt.started++
@@ -36,6 +45,7 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
         error = e
       }
       const end = performance.now()
+      last = end
       rt.inflight--
       vu.count++
       if (!rt.hard) recorder.recordIteration(start, start, end, failed, error)
@@ -50,9 +60,19 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
   }
 }
 
-/** Starts `count` VUs running `options` and resolves when all have finished. */
+/**
+ * Starts `count` VUs running `options` and resolves when all have finished, including VUs
+ * added mid-run to take on a lost shard's share.
+ */
 export async function runClosedVus(rt: Runtime, count: number, options: ClosedLoopOptions): Promise<void> {
   const loops: Promise<void>[] = []
   for (let i = 0; i < count; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
-  await Promise.all(loops)
+  rt.rebalance = ({ vus }) => {
+    for (let i = 0; i < vus; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
+  }
+  for (let done = 0; done < loops.length; ) {
+    const n = loops.length
+    await Promise.all(loops.slice(done, n))
+    done = n
+  }
 }

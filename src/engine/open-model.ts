@@ -20,6 +20,12 @@ export function runOpenModel(rt: Runtime, schedule: ArrivalSchedule, options: Op
     let head = 0
     let next = schedule.next()
     let scheduling = true
+    let maxVUs = options.maxVUs
+    // A lost shard's share: the rate from now on, and the VU cap, grow by `factor`.
+    rt.rebalance = ({ factor }) => {
+      schedule.rescale(performance.now() - rt.t0, factor)
+      maxVUs = Math.ceil(maxVUs * factor)
+    }
     let timer: NodeJS.Timeout | undefined
     let immediate: NodeJS.Immediate | undefined
     rt.queued = () => queue.length - head
@@ -41,7 +47,7 @@ export function runOpenModel(rt: Runtime, schedule: ArrivalSchedule, options: Op
     }
     const dispatch = (planned: number, now: number) => {
       let vu = free.pop()
-      if (vu === undefined && rt.vuCount < options.maxVUs) vu = rt.newVu()
+      if (vu === undefined && rt.vuCount < maxVUs) vu = rt.newVu()
       if (vu !== undefined) start(vu, planned)
       else if (options.overload === 'queue') queue.push(planned)
       else rt.recorder.recordDropped(now)

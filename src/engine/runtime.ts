@@ -1,6 +1,7 @@
 import type { ResolvedLoadConfig } from '../config/schemas.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
 import { Recorder } from '../metrics/recorder.ts'
+import type { AbortReason } from '../metrics/result.ts'
 import { VuContext, type Workflow } from './context.ts'
 
 /** State shared by the executor, its VUs and the run loop of one run. */
@@ -11,13 +12,20 @@ export class Runtime {
   endAt = Infinity
   /** Set when the run is asked to stop early: no new iterations start. */
   stopping = false
-  stopReason: { reason: 'threshold' | 'signal'; detail: string } | undefined
+  stopReason: { reason: AbortReason; detail: string } | undefined
   /** Set when gracefulStop ran out: late iterations are not recorded. */
   hard = false
   started = 0
   inflight = 0
   activeVUs = 0
+  /** When a closed-model VU last yielded to the event loop. */
+  yieldedAt = 0
   vuCount = 0
+  /**
+   * Set by executors that can take on a lost shard's share mid-run (docs/distributed.md): open
+   * models multiply their rate by `factor`, closed ones start `vus` more VUs.
+   */
+  rebalance: ((change: { factor: number; vus: number }) => void) | undefined
   /** Iterations waiting for a VU (overload: 'queue'). */
   queued = () => 0
   private readonly hardController = new AbortController()
@@ -45,7 +53,7 @@ export class Runtime {
     return this.stopController.signal
   }
 
-  stop(reason: 'threshold' | 'signal', detail: string): void {
+  stop(reason: AbortReason, detail: string): void {
     if (this.stopping) return
     this.stopping = true
     this.stopReason = { reason, detail }

@@ -45,6 +45,15 @@ export class ErrorTally {
     else this.byKind.set(kind, { count: 1, message: errorMessage(error).slice(0, 500) })
   }
 
+  /** Adds counts tallied elsewhere (worker threads, drivers); the first message seen is kept. */
+  absorb(byKind: Record<string, ErrorKind>): void {
+    for (const [kind, e] of Object.entries(byKind)) {
+      const known = this.byKind.get(kind)
+      if (known) known.count += e.count
+      else this.byKind.set(kind, { ...e })
+    }
+  }
+
   toJSON(): Record<string, ErrorKind> {
     return Object.fromEntries(this.byKind)
   }

@@ -4,7 +4,7 @@ import { createHistogram, trendStats, type Histogram } from './histogram.ts'
 import { MetricRegistry } from './registry.ts'
 import type { TimelinePoint } from './result.ts'
 import type { MetricSnapshot } from './snapshot.ts'
-import { WindowTracker } from './windows.ts'
+import { WindowTracker, type SecondData } from './windows.ts'
 
 const us = (ms: number) => Math.round(ms * 1000)
 
@@ -27,8 +27,8 @@ export class Recorder {
   interrupted = 0
   /** Called after every closed second (threshold abort checks). */
   onSecond: ((second: number) => void) | undefined
-  /** Called with each closed second and its latency histogram, before the histogram is reused. */
-  onPoint: ((point: TimelinePoint, latency: Histogram) => void) | undefined
+  /** Called with each closed second and its histograms, before the histograms are reused. */
+  onPoint: ((point: TimelinePoint, latency: Histogram, serviceTime: Histogram) => void) | undefined
   /** Called when a window of a windowed threshold fails. */
   onWindowFail: ((tracker: WindowTracker) => void) | undefined
   vusNow: () => number = () => 0
@@ -83,31 +83,49 @@ export class Recorder {
   }
 
   private closeSecond(ms: number): void {
-    const lat = trendStats(this.secLatency)
-    const r = (v: number) => Math.round(v * 1000) / 1000
-    this.timeline.push({
-      t: this.second,
-      ms,
-      iterations: this.secIterations,
-      errors: this.secErrors,
-      dropped: this.secDropped,
-      throughput: r((this.secIterations * 1000) / ms),
-      p50: r(lat.percentile(50)),
-      p95: r(lat.percentile(95)),
-      p99: r(lat.percentile(99)),
-      vus: this.vusNow(),
-    })
-    this.onPoint?.(this.timeline[this.timeline.length - 1], this.secLatency)
-    this.latency.add(this.secLatency)
-    this.serviceTime.add(this.secService)
-    this.iterations += this.secIterations
-    this.failed += this.secErrors
-    this.dropped += this.secDropped
-    const data = { latency: this.secLatency, serviceTime: this.secService, iterations: this.secIterations, errors: this.secErrors, dropped: this.secDropped, ms }
-    for (const w of this.windows) if (!w.feed(data)) this.onWindowFail?.(w)
+    this.commit({ latency: this.secLatency, serviceTime: this.secService, iterations: this.secIterations, errors: this.secErrors, dropped: this.secDropped, ms }, this.vusNow())
     this.secLatency.reset()
     this.secService.reset()
     this.secIterations = this.secErrors = this.secDropped = 0
+  }
+
+  /**
+   * Adds one second measured elsewhere (worker threads, drivers): their histograms merged and
+   * counts summed. The coordinator of a sharded run feeds its recorder this way only.
+   */
+  addSecond(data: SecondData, vus: number): void {
+    if (this.endedAt !== undefined) return
+    this.commit(data, vus)
+  }
+
+  /** Ends a recorder fed by addSecond(): no second is closed from its own (empty) counters. */
+  markEnded(end: number): void {
+    this.endedAt = end
+    for (const w of this.windows) w.finish()
+  }
+
+  private commit(data: SecondData, vus: number): void {
+    const lat = trendStats(data.latency)
+    const r = (v: number) => Math.round(v * 1000) / 1000
+    this.timeline.push({
+      t: this.second,
+      ms: data.ms,
+      iterations: data.iterations,
+      errors: data.errors,
+      dropped: data.dropped,
+      throughput: r((data.iterations * 1000) / data.ms),
+      p50: r(lat.percentile(50)),
+      p95: r(lat.percentile(95)),
+      p99: r(lat.percentile(99)),
+      vus,
+    })
+    this.onPoint?.(this.timeline[this.timeline.length - 1], data.latency, data.serviceTime)
+    this.latency.add(data.latency)
+    this.serviceTime.add(data.serviceTime)
+    this.iterations += data.iterations
+    this.failed += data.errors
+    this.dropped += data.dropped
+    for (const w of this.windows) if (!w.feed(data)) this.onWindowFail?.(w)
     this.second++
     this.nextBoundary += 1000
     this.onSecond?.(this.second)

@@ -1,6 +1,6 @@
 import { PerfError } from '../errors.ts'
 import { metricKey } from '../thresholds/parse.ts'
-import { createHistogram, encodeHistogram, summarize, trendStats, type Histogram } from './histogram.ts'
+import { createHistogram, decodeHistogram, encodeHistogram, summarize, trendStats, type Histogram } from './histogram.ts'
 import type { CustomMetricResult } from './result.ts'
 import type { MetricSnapshot, MetricType } from './snapshot.ts'
 
@@ -115,6 +115,31 @@ export class MetricRegistry {
         if (value < m.min) m.min = value
         if (value > m.max) m.max = value
         break
+    }
+  }
+
+  /**
+   * Folds in custom metrics measured elsewhere (worker threads, drivers): trend histograms
+   * merged, counters and rates summed, gauges keep the latest value with min and max over all.
+   */
+  absorb(metrics: Record<string, CustomMetricResult>): void {
+    for (const [key, r] of Object.entries(metrics)) {
+      if (!this.types.has(r.name) && r.name !== 'latency') this.types.set(r.name, r.type)
+      let m = this.metrics.get(key)
+      if (m === undefined) this.metrics.set(key, (m = newMetric(r.type, r.name, r.tags)))
+      if (m.type === 'trend' && r.type === 'trend') {
+        const h = decodeHistogram(r.histogram)
+        m.hist.add(h)
+        h.destroy()
+      } else if (m.type === 'counter' && r.type === 'counter') m.count += r.count
+      else if (m.type === 'rate' && r.type === 'rate') {
+        m.trues += r.trues
+        m.total += r.total
+      } else if (m.type === 'gauge' && r.type === 'gauge') {
+        m.value = r.value
+        m.min = Math.min(m.min, r.min)
+        m.max = Math.max(m.max, r.max)
+      }
     }
   }
 

@@ -51,6 +51,9 @@ export type CustomMetricResult =
 
 export type RunState = 'completed' | 'aborted'
 
+/** Why a run stopped early: a threshold with abortOnFail, the caller's signal, or a lost worker or driver. */
+export type AbortReason = 'threshold' | 'signal' | 'shard-lost'
+
 export interface InfraUsed {
   service: string
   provider: string
@@ -60,12 +63,25 @@ export interface InfraUsed {
   port: number
 }
 
+/** One worker thread or driver of a sharded run. */
+export interface ShardSummary {
+  kind: 'worker' | 'driver'
+  /** Driver id (its host and pid unless named) or worker number. */
+  id: string
+  iterations: number
+  failed: number
+  dropped: number
+  vusAllocated: number
+  /** Set when it stopped reporting (heartbeats missed, thread or process died): when and why. */
+  lost?: string
+}
+
 /** Plain serialisable data: what a run measured. Crosses from workers to reporters as is. */
 export interface RunResult {
   version: typeof RESULT_VERSION
   name?: string
   state: RunState
-  abort?: { reason: 'threshold' | 'signal'; detail: string }
+  abort?: { reason: AbortReason; detail: string }
   config: ResolvedLoadConfig
   startedAt: string
   endedAt: string
@@ -100,6 +116,8 @@ export interface RunResult {
   baseline?: BaselineComparison
   /** Set on runs inside a matrix() cell. */
   matrix?: MatrixTag
+  /** Runs split over worker threads or drivers: what each one did (docs/distributed.md). */
+  shards?: ShardSummary[]
   /** Faults scheduled in the run: when, what they caused, how long recovery took. */
   faults?: FaultImpact[]
   environment: { node: string; platform: string; arch: string; cpus: number; histograms: 'wasm' | 'js' }

@@ -58,3 +58,6 @@ export function resolvePerfOptions(input: unknown = {}): ResolvedPerfOptions {
     'perf() plugin options',
   )
 }
+
+/** The schema itself, for the generated configuration reference (scripts/config-reference.ts). */
+export { schema as perfOptionsSchema }

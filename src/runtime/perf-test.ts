@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'vitest'
 import type { LoadConfig } from '../config/schemas.ts'
 import type { Workflow } from '../engine/context.ts'
+import type { LoadModule } from '../engine/load-module.ts'
 import { runLoad, type RunOptions } from '../engine/run-load.ts'
 import type { RunResult } from '../metrics/result.ts'
 import { PerfThresholdError } from '../errors.ts'
@@ -9,7 +10,7 @@ import { attachResult } from './current-test.ts'
 import { FileInfra, infraUsedBy, watchedBy, type DatabaseFixture } from './infra-fixtures.ts'
 import { trackedFaults, type Faults } from '../faults/catalog.ts'
 
-export type RunFn = (config: LoadConfig, workflow: Workflow, options?: RunOptions) => Promise<RunResult>
+export type RunFn = (config: LoadConfig, workflow: Workflow | LoadModule, options?: RunOptions) => Promise<RunResult>
 
 export interface PerfFixtures {
   /**

@@ -6,5 +6,5 @@ import type { Executor } from './executor.ts'
 /** `rate` iterations per `timeUnit`, started at planned times whatever the response times. */
 export const constantArrivalRate: Executor<ConstantArrivalRateConfig> = {
   plannedMs: (c) => c.duration,
-  run: (rt, c) => runOpenModel(rt, ArrivalSchedule.constant(c.rate, c.duration, c.timeUnit), c),
+  run: (rt, c) => runOpenModel(rt, ArrivalSchedule.constant(c.rate, c.duration, c.timeUnit, c.phase), c),
 }

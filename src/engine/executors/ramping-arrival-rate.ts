@@ -7,5 +7,5 @@ import type { Executor } from './executor.ts'
 /** The arrival rate moves linearly through the stages, from `startRate`. */
 export const rampingArrivalRate: Executor<RampingArrivalRateConfig> = {
   plannedMs: (c) => stagesMs(c.stages),
-  run: (rt, c) => runOpenModel(rt, new ArrivalSchedule(c.startRate, c.stages, c.timeUnit), c),
+  run: (rt, c) => runOpenModel(rt, new ArrivalSchedule(c.startRate, c.stages, c.timeUnit, c.phase), c),
 }

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+
+export interface Driver {
+  id: string
+  child: ChildProcess
+  output: () => string
+}
+
+/** Starts `vitest-perf driver` processes (this repo's CLI on this Node) and waits until they registered. */
+export async function startDrivers(count: number, redis: string, prefix: string, extra: string[] = []): Promise<Driver[]> {
+  const drivers = Array.from({ length: count }, (_, i) => {
+    const id = `${prefix}-d${i + 1}`
+    const child = spawn(process.execPath, [CLI, 'driver', '--redis', redis, '--prefix', prefix, '--id', id, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout?.on('data', (d) => (out += d))
+    child.stderr?.on('data', (d) => (out += d))
+    return { id, child, output: () => out }
+  })
+  const deadline = Date.now() + 20_000
+  while (!drivers.every((d) => d.output().includes('registered'))) {
+    const dead = drivers.find((d) => d.child.exitCode !== null)
+    if (dead || Date.now() > deadline) throw new Error(`driver did not register:\n${drivers.map((d) => `${d.id}: ${d.output()}`).join('\n')}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return drivers
+}
+
+export async function stopDrivers(drivers: Driver[]): Promise<void> {
+  await Promise.all(
+    drivers.map(async (d) => {
+      if (d.child.exitCode !== null || d.child.signalCode !== null) return
+      const exited = new Promise((r) => d.child.once('exit', r))
+      d.child.kill('SIGTERM')
+      const timer = setTimeout(() => d.child.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }),
+  )
+}
