@@ -81,7 +81,7 @@ export const pluginFields: Record<string, string> = {
   'infra.<service>.settings': 'Server settings passed on its command line (`-c key=value`, `--key=value`).',
   'infra.<service>.onUnavailable': 'Overrides the top-level `onUnavailable` for this service.',
   onUnavailable: 'When no provider gives a server: skip the test, fail it, or `\'auto\'`: skip, but fail when `CI` is set.',
-  progress: 'One plain progress line per running perf test every 10 s.',
+  progress: "Live progress: one updating row per running perf test in Vitest's redrawn window (TTY, not CI); otherwise one plain line every 10 s.",
   prometheus: 'A live Prometheus exporter during the run; `true` listens on a free loopback port, printed at start. See [monitoring.md](monitoring.md).',
   'prometheus.port': 'Port of the `/metrics` endpoint; `0` or missing picks a free one.',
   'prometheus.host': 'Address the exporter listens on (default `127.0.0.1`).',

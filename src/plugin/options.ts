@@ -38,7 +38,7 @@ const schema = z.strictObject({
     .transform((infra) => Object.fromEntries(Object.entries(infra).map(([k, v]) => [k, typeof v === 'string' ? { provider: v } : v]))),
   /** When no provider works: skip the test, fail it, or skip by hand and fail when CI is set. */
   onUnavailable: z.enum(['skip', 'fail', 'auto']).default('auto'),
-  /** One plain progress line per running perf test every 10 s. */
+  /** Live progress: one updating row per running perf test in Vitest's window (TTY), else a plain line every 10 s. */
   progress: z.boolean().default(true),
   /** A live Prometheus exporter during the run (`true`: a free loopback port, printed at start). */
   prometheus: z

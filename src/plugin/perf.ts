@@ -4,7 +4,7 @@ import type { Vitest } from 'vitest/node'
 import { InfraBroker, type BrokerAddress } from '../infra/broker.ts'
 import { killOwnedNow } from '../infra/leftovers.ts'
 import { PrometheusExporter } from '../monitor/prometheus.ts'
-import { LiveProgress } from '../reporters/live.ts'
+import { LiveProgress, reportersOf } from '../reporters/live.ts'
 import { resolvePerfOptions, type PerfOptions, type ResolvedPerfOptions } from './options.ts'
 import { PerfReporter } from './reporter.ts'
 
@@ -38,7 +38,9 @@ export function perf(input: PerfOptions = {}): Plugin {
         const broker = new InfraBroker(options.infra, (line) => vitest.logger.log(line))
         address = broker.start()
         brokers.set(vitest, address)
-        const live = options.progress ? new LiveProgress((line) => vitest.logger.log(line)) : undefined
+        // A reporter too: at each run start it finds Vitest's redrawn window (TTY, not CI) or logs plain lines.
+        const live = options.progress ? new LiveProgress((line) => vitest.logger.log(line), () => reportersOf(vitest)) : undefined
+        if (live) vitest.config.reporters.push(live)
         const exporter = options.prometheus ? new PrometheusExporter() : undefined
         broker.onProgress = (event) => {
           live?.update(event)
