@@ -4,7 +4,7 @@ import { expectPerformance } from '../../src/thresholds/matchers.ts'
 import type { PerfError } from '../../src/errors.ts'
 import { startTarget, type Target } from '../../examples/distributed/target.ts'
 import { freePort } from '../../src/infra/free-port.ts'
-import { startDrivers, stopDrivers, type Driver } from '../helpers/drivers.ts'
+import { startDrivers, stopDrivers, type Driver } from '../../examples/distributed/drivers.ts'
 
 const LOAD = new URL('../../examples/distributed/ping-load.ts', import.meta.url)
 let drivers: Driver[] = []

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
+// In a project that installed vitest-perf this is `npx vitest-perf driver …` (node_modules/.bin).
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
 
 export interface Driver {
@@ -9,7 +10,10 @@ export interface Driver {
   output: () => string
 }
 
-/** Starts `vitest-perf driver` processes (this repo's CLI on this Node) and waits until they registered. */
+/**
+ * Starts `vitest-perf driver` processes on this machine and waits until they registered. In a
+ * real setup they run on other machines: `npx vitest-perf driver --redis redis://bus:6379`.
+ */
 export async function startDrivers(count: number, redis: string, prefix: string, extra: string[] = []): Promise<Driver[]> {
   const drivers = Array.from({ length: count }, (_, i) => {
     const id = `${prefix}-d${i + 1}`
