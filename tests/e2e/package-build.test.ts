@@ -45,6 +45,25 @@ describe('the built package', () => {
     expect(JSON.parse(run.stdout)).toEqual({ iterations: 50, merged: 100, perfTest: 'function', perf: 'function', tiers: ['tier1', 'tier2', 'tier3'] })
   })
 
+  it('runs a load module in worker threads from dist, importing only vitest-perf/load', () => {
+    writeFileSync(
+      path.join(pkg, 'load.mjs'),
+      `import { http } from './dist/load.js'
+       export default function load(data) { return (ctx) => { ctx.counter('seen', data.step) } }
+       export const client = typeof http.client`,
+    )
+    const script = path.join(pkg, 'workers.mjs')
+    writeFileSync(
+      script,
+      `import { runLoad } from './dist/index.js'
+       const r = await runLoad({ executor: 'shared-iterations', vus: 4, iterations: 400, workers: 2 }, { module: new URL('./load.mjs', import.meta.url), data: { step: 2 } }, { monitor: false })
+       console.log(JSON.stringify({ iterations: r.iterations, seen: r.metrics.seen.count, shards: r.shards.map((s) => s.iterations) }))`,
+    )
+    const run = node([script], pkg)
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({ iterations: 400, seen: 800, shards: [200, 200] })
+  })
+
   it('ships a CLI whose report command prints the summary of a results file', () => {
     const results = path.join(pkg, 'results.json')
     const r = {
@@ -61,6 +80,9 @@ describe('the built package', () => {
     expect(missing.stderr).toMatch(/PERF_RESULTS_UNREADABLE: Cannot read .*nope\.json \(ENOENT\)/)
     const version = node([path.join(pkg, 'dist/cli/main.js'), '--version'])
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+    const driverUsage = node([path.join(pkg, 'dist/cli/main.js'), 'driver'])
+    expect(driverUsage.status).toBe(2)
+    expect(driverUsage.stderr).toMatch(/--redis takes a URL/)
     const unknown = node([path.join(pkg, 'dist/cli/main.js'), 'launch'])
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(/unknown command "launch"/)
