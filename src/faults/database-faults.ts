@@ -34,6 +34,8 @@ async function closeAll(list: Closeable[]): Promise<void> {
  */
 export function connectionExhaustion(db: ServiceFixture, options: { connections?: number } = {}): Fault {
   const held: Closeable[] = []
+  let grabber: NodeJS.Timeout | undefined
+  let grabbing = false
   return {
     name: `connection exhaustion (${db.service})`,
     async start() {
@@ -61,8 +63,27 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
         opened += batch
         if (results.every((r) => r.status === 'rejected')) break
       }
+      if (options.connections !== undefined) return
+      // Connections the load held while we counted are released later, and a load's own short
+      // connections race ours for the last slots: keep taking every slot that frees up, so the
+      // server stays full for the whole fault (each refused attempt costs the server little).
+      grabber = setInterval(() => {
+        if (grabbing) return
+        grabbing = true
+        open().then(
+          (c) => {
+            if (grabber === undefined) void c.end().catch(() => {})
+            else held.push(c)
+          },
+          () => {},
+        ).finally(() => (grabbing = false))
+      }, 10)
     },
-    stop: () => closeAll(held),
+    async stop() {
+      clearInterval(grabber)
+      grabber = undefined
+      await closeAll(held)
+    },
   }
 }
 
