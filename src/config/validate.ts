@@ -22,6 +22,11 @@ function durationScale(problems: ConfigProblem[]): number {
   return scale
 }
 
+/** The duration scale in effect (1 when unset or invalid; validateLoadConfig reports invalid values). */
+export function currentDurationScale(): number {
+  return durationScale([])
+}
+
 function scaleDurations(config: Record<string, unknown>, scale: number): void {
   if (scale === 1) return
   for (const key of ['duration', 'maxDuration'] as const) if (typeof config[key] === 'number') config[key] = (config[key] as number) * scale

@@ -27,18 +27,27 @@ function isRandom(f: FaultPlan): f is RandomFault {
   return 'failureRate' in f
 }
 
-/** Expands random injections into scheduled windows over the planned length of a run. */
-export function expandPlan(plan: FaultPlan[], plannedMs: number): ScheduledFault[] {
+/**
+ * Expands random injections into scheduled windows over the planned length of a run; consecutive
+ * active slots of one injection make one window (the fault is not stopped and started again).
+ * `scale` (VITEST_PERF_DURATION_SCALE) stretches every time as it stretches the run.
+ */
+export function expandPlan(plan: FaultPlan[], plannedMs: number, scale = 1): ScheduledFault[] {
   const out: ScheduledFault[] = []
   for (const f of plan) {
     if (!isRandom(f)) {
-      out.push(f)
+      out.push({ ...f, at: parseDuration(f.at)! * scale, duration: parseDuration(f.duration)! * scale })
       continue
     }
-    const slot = parseDuration(f.slot ?? 1000)!
+    const slot = parseDuration(f.slot ?? 1000)! * scale
     const random = seededRandom(f.seed ?? 1)
     const end = Number.isFinite(plannedMs) ? plannedMs : 600_000
-    for (let at = 0; at + slot <= end; at += slot) if (random() < f.failureRate) out.push({ at, duration: slot, fault: f.fault })
+    let open: { at: number; duration: number; fault: Fault } | undefined
+    for (let at = 0; at + slot <= end; at += slot) {
+      if (random() >= f.failureRate) open = undefined
+      else if (open) open.duration += slot
+      else out.push((open = { at, duration: slot, fault: f.fault }))
+    }
   }
   return out
 }
@@ -91,6 +100,8 @@ export class FaultSchedule {
   }
 
   private async begin(fault: Fault, duration: number): Promise<void> {
+    // The same fault in two windows that touch: the first stops before the second starts.
+    for (const e of this.active) if (e.fault === fault) await this.end(e)
     const window: FaultWindow = { name: fault.name, start: this.now(), end: NaN }
     this.windows.push(window)
     const entry: { fault: Fault; window: FaultWindow; stopping?: Promise<void> } = { fault, window }
