@@ -81,12 +81,45 @@ export function mannWhitneyU(a: number[], b: number[]): MannWhitney {
     for (let k = 0; k <= Math.floor(extreme); k++) tail += counts[k]
     return { u, p: Math.min(1, (2 * tail) / total), method: 'exact' }
   }
+  if (n1 <= 20 && n2 <= 20) return { u, p: exactTiedP(ranks, n1, u - mean), method: 'exact' }
   const n = n1 + n2
   const tieTerm = tieSizes.reduce((s, t) => s + t ** 3 - t, 0) / (n * (n - 1))
   const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm)
   if (variance <= 0) return { u, p: 1, method: 'normal' }
   const z = (Math.abs(u - mean) - 0.5) / Math.sqrt(variance)
   return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(z, 0)))), method: 'normal' }
+}
+
+/**
+ * Exact two-sided p of U under ties: the permutation distribution of the first sample's rank sum
+ * over every way to pick n1 of the pooled midranks (counted by dynamic programming over
+ * half-ranks, so C(40, 20) subsets cost a few thousand steps). Ties are common here: HDR
+ * percentiles are rounded, and the normal approximation cannot reach p < 0.01 at 5 against 5.
+ */
+function exactTiedP(ranks: number[], n1: number, deviation: number): number {
+  const halves = ranks.map((r) => Math.round(r * 2))
+  const maxSum = halves.reduce((s, h) => s + h, 0)
+  // ways[k][s]: subsets of size k with half-rank sum s.
+  const ways = Array.from({ length: n1 + 1 }, () => new Float64Array(maxSum + 1))
+  ways[0][0] = 1
+  for (const h of halves) {
+    for (let k = n1; k >= 1; k--) {
+      const from = ways[k - 1]
+      const to = ways[k]
+      for (let s = maxSum - h; s >= 0; s--) if (from[s] !== 0) to[s + h] += from[s]
+    }
+  }
+  const shift = (n1 * (n1 + 1)) / 2
+  const mean = (n1 * (ranks.length - n1)) / 2
+  let total = 0
+  let extreme = 0
+  for (let s = 0; s <= maxSum; s++) {
+    const c = ways[n1][s]
+    if (c === 0) continue
+    total += c
+    if (Math.abs(s / 2 - shift - mean) >= Math.abs(deviation) - 1e-9) extreme += c
+  }
+  return Math.min(1, extreme / total)
 }
 
 /** A small deterministic PRNG (mulberry32) so bootstrap intervals are reproducible. */

@@ -41,14 +41,34 @@ describe('mannWhitneyU', () => {
     expect(r.method).toBe(method)
   })
 
-  it('uses the tie-corrected normal approximation with ties', () => {
-    // Worked by hand the way scipy.stats.mannwhitneyu does (continuity and tie corrections):
+  it('is exact with ties too: the permutation count over the pooled midranks', () => {
     // ranks of pooled [1,2,2,3,4,3,4,5,5,6]: 1, 2.5, 2.5, 4.5, 6.5 | 4.5, 6.5, 8.5, 8.5, 10 → R1 = 17, U1 = 2
     const r = mannWhitneyU([1, 2, 2, 3, 4], [3, 4, 5, 5, 6])
     expect(r.u).toBe(2)
-    expect(r.method).toBe('normal')
-    // n=10, ties: four pairs → Σ(t³−t) = 24; var = 25/12 · (11 − 24/90) = 22.3611; z = (|2−12.5| − 0.5)/4.7288 = 2.1147
-    expect(r.p).toBeCloseTo(0.034455, 4)
+    expect(r.method).toBe('exact')
+    const ranks = [1, 2.5, 2.5, 4.5, 6.5, 4.5, 6.5, 8.5, 8.5, 10]
+    let extreme = 0
+    let total = 0
+    const pick = (from: number, left: number, sum: number) => {
+      if (left === 0) {
+        total++
+        if (Math.abs(sum - 15 - 12.5) >= Math.abs(2 - 12.5)) extreme++
+        return
+      }
+      for (let i = from; i <= ranks.length - left; i++) pick(i + 1, left - 1, sum + ranks[i])
+    }
+    pick(0, 5, 0)
+    expect(total).toBe(252)
+    expect(r.p).toBeCloseTo(extreme / total, 12)
+    // The normal approximation (scipy's, with tie and continuity corrections) said 0.0345.
+    expect(r.p).toBeLessThan(0.04)
+  })
+
+  it('separates two samples of 5 with ties below 0.01, as without ties', () => {
+    // HDR percentiles are rounded, so repetitions tie; a complete separation is still 2/252.
+    const r = mannWhitneyU([1, 1, 2, 3, 4], [5, 6, 7, 8, 8])
+    expect(r.method).toBe('exact')
+    expect(r.p).toBeCloseTo(2 / 252, 12)
   })
 
   it('exact p-values agree with a brute-force permutation count', () => {
