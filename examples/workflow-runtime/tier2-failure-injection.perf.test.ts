@@ -1,0 +1,67 @@
+import { expect } from 'vitest'
+import { expectPerformance, perfTest, type IterationContext } from 'vitest-perf'
+import { ERROR_RATE, P99, PEAK_MEMORY_MB, peakRssMb } from './kpi.ts'
+import { startRuntime } from './runtime.ts'
+import { wallClock } from './wall-clock.ts'
+
+// Failure injection, as the scenario's FailureInjector does it: the 10 s run is cut into 1 s
+// slots and each failure type strikes a slot with probability 0.1, drawn from a seed so every
+// run injects the same ones (these seeds: slow queries in seconds 3 and 6, dropped connections
+// in second 4, memory pressure in second 1):
+//   - slow queries: 100 ms more per round trip, through the TCP fault proxy between the runtime
+//     and PostgreSQL;
+//   - dropped connections: the server terminates every session of the runtime's database;
+//   - memory pressure: 256 MB held in the runtime's process.
+// The runtime retries a workflow once when its connection was dropped. The test asks for the
+// scenario's normal-load error rate (< 5 %) over the run, its stress bound (< 15 %) in every
+// 2 s window, the P99 goal (< 15 s), peak memory under 1 GB, and recovery within 3 s of each
+// failure.
+
+const DROPPED = new Set(['57P01', 'ECONNRESET', 'EPIPE'])
+const dropped = (e: unknown) => DROPPED.has((e as { code?: string }).code ?? '') || /Connection terminated/.test(String((e as Error).message))
+
+perfTest('failure injection: slow queries, dropped connections, memory pressure', async ({ postgres, faults, run }) => {
+  await using proxy = await faults.startProxy({ upstream: postgres })
+  await using runtime = await startRuntime(postgres.through(proxy))
+  const workflow = async (ctx: IterationContext) => {
+    try {
+      await runtime.run(ctx)
+    } catch (e) {
+      if (!dropped(e)) throw e
+      ctx.counter('runtime_retries')
+      await runtime.run(ctx)
+    }
+  }
+  const result = await run(
+    {
+      executor: 'constant-arrival-rate',
+      rate: 40,
+      duration: wallClock(10),
+      maxVUs: 400,
+      thresholds: {
+        errors: [`rate<${ERROR_RATE.normal}`, `rate<${ERROR_RATE.stress} over 2s`],
+        latency: [`p(99)<${P99}`],
+      },
+    },
+    workflow,
+    {
+      faults: [
+        { failureRate: 0.1, seed: 4, slot: wallClock(1), fault: faults.toxic(proxy, { type: 'latency', attributes: { latency: 100, jitter: 20 } }) },
+        { failureRate: 0.1, seed: 5, slot: wallClock(1), fault: faults.killConnections(postgres) },
+        { failureRate: 0.1, seed: 1, slot: wallClock(1), fault: faults.memoryPressure({ mb: 256 }) },
+      ],
+    },
+  )
+  // Every injection happened, as planned.
+  expect(result.faults!.map((f) => `${f.name}@${Math.round(f.start)}s`).sort()).toEqual([
+    'kill connections (postgres)@4s',
+    'latency (downstream)@3s',
+    'latency (downstream)@6s',
+    'memory pressure 256MB@1s',
+  ])
+  for (const f of result.faults!) expect(f.error, f.name).toBeUndefined()
+  // Dropped connections really hit running workflows, and the retries absorbed most of them.
+  expectPerformance(result).toMeet({ runtime_retries: ['count>0'] })
+  expect(peakRssMb(result)).toBeLessThan(PEAK_MEMORY_MB)
+  expectPerformance(result).toRecoverWithin('3s')
+})
