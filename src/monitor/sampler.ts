@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance as perf, type EventLoopUtilization, type ELDHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import type { ResourceSample, ServerSample, WatchedServer } from './sample.ts'
+import { treeCpuSeconds } from './process-tree.ts'
 import { serverCollector } from './server-stats.ts'
 
 const INTERVAL_MS = 1000
@@ -21,6 +22,7 @@ export class ResourceSampler {
   private elu: EventLoopUtilization = perf.eventLoopUtilization()
   private collectors: { service: string; pid?: number; containerId?: string; collect?: () => Promise<Record<string, number>>; close?: () => Promise<void> }[] = []
   private readonly containerCpu = new Map<string, { total: number; system: number }>()
+  private readonly treeCpu = new Map<number, { seconds: number; at: number }>()
   private pending: Promise<void> = Promise.resolve()
 
   constructor(t0: number, servers: WatchedServer[] = []) {
@@ -38,6 +40,7 @@ export class ResourceSampler {
     for (const server of this.servers) {
       const c = await serverCollector(server)
       this.collectors.push({ service: server.service, pid: server.pid, containerId: server.containerId, collect: c?.collect, close: c?.close })
+      if (server.pid !== undefined) this.processTreeCpu(server.pid)
     }
     this.timer = setInterval(() => {
       this.pending = this.sample()
@@ -97,11 +100,22 @@ export class ResourceSampler {
       }
     }
     for (const c of this.collectors) {
-      const u = c.pid !== undefined ? usage[String(c.pid)] : c.containerId ? await this.containerUsage(c.containerId) : undefined
+      let u = c.pid !== undefined ? usage[String(c.pid)] : c.containerId ? await this.containerUsage(c.containerId) : undefined
+      if (u && c.pid !== undefined) u = { ...u, cpu: this.processTreeCpu(c.pid) ?? u.cpu }
       const stats = c.collect ? await c.collect().catch(() => undefined) : undefined
       out[c.service] = { ...(c.pid !== undefined ? { pid: c.pid } : {}), ...(c.containerId ? { containerId: c.containerId } : {}), ...(u ? { cpu: Math.round(u.cpu * 10) / 10, rss: u.memory } : {}), ...(stats ? { stats } : {}) }
     }
     return out
+  }
+
+  /** CPU (% of one core since the last sample) of a server and its children (Linux), else undefined. */
+  private processTreeCpu(pid: number): number | undefined {
+    const seconds = treeCpuSeconds(pid)
+    if (seconds === undefined) return undefined
+    const at = performance.now()
+    const last = this.treeCpu.get(pid)
+    this.treeCpu.set(pid, { seconds, at })
+    return last && at > last.at ? Math.max(0, ((seconds - last.seconds) * 1000 * 100) / (at - last.at)) : undefined
   }
 
   /** CPU (% of one core, from the delta since the last sample) and memory of a container. */

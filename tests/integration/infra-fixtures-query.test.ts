@@ -94,6 +94,8 @@ perfTest('the monitor samples the test process and the database server during a 
     expect(s.servers?.postgres?.stats?.connections).toBeGreaterThanOrEqual(4)
     // Local and embedded servers by pid, Testcontainers ones through the Docker API.
     if (postgres.pid || postgres.containerId) expect(s.servers?.postgres?.rss).toBeGreaterThan(0)
+    // Its CPU includes the backends doing the queries, not only the idle postmaster.
+    if (postgres.pid || postgres.containerId) expect(Math.max(...result.resources.map((r) => r.servers?.postgres?.cpu ?? 0))).toBeGreaterThan(1)
     expect(result.timeline[1].rss).toBeGreaterThan(0)
   } finally {
     await pool.end()
