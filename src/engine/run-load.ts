@@ -37,9 +37,11 @@ export interface RunOptions {
   /**
    * Resource sampling once a second (CPU, memory, heap, event loop, handles), on by default;
    * `false` turns it off, `{ servers }` also watches database servers (the run fixture passes its
-   * database fixtures).
+   * database fixtures). `preciseHeap: true` runs a full GC before every sample, so toHaveNoLeak()
+   * fits the live heap itself, with an interval, even in short runs (each GC pauses the load for
+   * a few ms: for leak tests, not for latency measurements).
    */
-  monitor?: false | { servers?: WatchedServer[] }
+  monitor?: false | { servers?: WatchedServer[]; preciseHeap?: boolean }
   /**
    * Faults on the run's clock: `[{ at: '10s', duration: '5s', fault }]`, or random injection
    * `[{ failureRate: 0.05, fault, slot: '1s' }]`.
@@ -188,7 +190,7 @@ export async function runOnce(resolved: ResolvedLoadConfig, thresholds: Threshol
   const onAbort = () => rt.stop('signal', String(options.signal?.reason ?? 'aborted'))
   if (options.signal?.aborted) onAbort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
-  const sampler = options.monitor === false ? undefined : new ResourceSampler(rt.t0, options.monitor?.servers)
+  const sampler = options.monitor === false ? undefined : new ResourceSampler(rt.t0, options.monitor?.servers, options.monitor?.preciseHeap)
   const progress = progressListener()
   if (progress) reportProgress(rt, progress, resolved, plannedMs, options.name ?? resolved.name ?? 'run', sampler)
   await sampler?.start()

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance as perf, type EventLoopUtilization, type ELDHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import type { ResourceSample, ServerSample, WatchedServer } from './sample.ts'
+import { fullGc } from './full-gc.ts'
 import { treeCpuSeconds } from './process-tree.ts'
 import { serverCollector } from './server-stats.ts'
 
@@ -25,9 +26,12 @@ export class ResourceSampler {
   private readonly treeCpu = new Map<number, { seconds: number; at: number }>()
   private pending: Promise<void> = Promise.resolve()
 
-  constructor(t0: number, servers: WatchedServer[] = []) {
+  private readonly preciseHeap: boolean
+
+  constructor(t0: number, servers: WatchedServer[] = [], preciseHeap = false) {
     this.t0 = t0
     this.servers = servers
+    this.preciseHeap = preciseHeap
   }
 
   async start(): Promise<void> {
@@ -49,6 +53,7 @@ export class ResourceSampler {
   }
 
   private async sample(): Promise<void> {
+    if (this.preciseHeap) fullGc()
     const now = performance.now()
     const cpu = process.cpuUsage(this.cpu)
     const wallUs = (now - this.cpuAt) * 1000
@@ -76,15 +81,17 @@ export class ResourceSampler {
     this.samples.push(sample)
   }
 
-  /** Heap used after the last GC of the interval; major GCs (mark-compact) say most about leaks. */
+  /**
+   * Heap used after the last major GC (mark-compact) of the interval, if one ran: only those say
+   * what is live. After a minor GC the old generation still holds promoted garbage, which grows
+   * steadily between major GCs and would read as a leak.
+   */
   private lastHeapAfterGc(): number | undefined {
     if (!this.gc) return undefined
     const profile = this.gc.stop() as { statistics?: { gcType: string; afterGC: { heapStatistics: { usedHeapSize: number } } }[] } | undefined
     this.gc.start()
-    const events = profile?.statistics ?? []
-    const major = events.filter((e) => e.gcType === 'MarkSweepCompact')
-    const last = (major.length ? major : events).at(-1)
-    return last?.afterGC.heapStatistics.usedHeapSize
+    const major = (profile?.statistics ?? []).filter((e) => e.gcType === 'MarkSweepCompact')
+    return major.at(-1)?.afterGC.heapStatistics.usedHeapSize
   }
 
   private async sampleServers(): Promise<Record<string, ServerSample>> {
@@ -140,6 +147,8 @@ export class ResourceSampler {
   async stop(): Promise<ResourceSample[]> {
     if (this.timer) clearInterval(this.timer)
     await this.pending
+    // The load is over: one full GC makes the last sample's heap what the run retained.
+    fullGc()
     await this.sample()
     this.delay?.disable()
     this.gc?.stop()

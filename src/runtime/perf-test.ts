@@ -64,7 +64,7 @@ function createPerfTest() {
       const run: RunFn = async (config, workflow, options = {}) => {
         const name = options.name ?? config.name ?? (index++ === 0 ? task.name : `${task.name} #${index}`)
         const linked = options.signal ? AbortSignal.any([options.signal, signal]) : signal
-        const monitor = options.monitor ?? { servers: watchedBy(task) }
+        const monitor = options.monitor === false ? false : { servers: watchedBy(task), ...options.monitor }
         const result = await runLoad(config, workflow, { ...options, name, signal: linked, attach: false, monitor })
         const used = infraUsedBy(task)
         if (used.length > 0) result.infra = used
