@@ -50,8 +50,11 @@ perfTest('connection exhaustion: workflows fail fast, then the runtime recovers'
   const [impact] = result.faults!
   const seconds = JSON.stringify(result.timeline.map(({ t, iterations, errors, p95, faults }) => ({ t, iterations, errors, p95: Math.round(p95), fault: !!faults })))
   expect(impact.error).toBeUndefined()
-  // The fault bit: most workflows in its window were refused, and for that reason only.
-  expect(impact.errors, `${JSON.stringify(impact)}\n${seconds}`).toBeGreaterThan(impact.iterations / 2)
+  // The fault bit: once the server was full (opening ~100 connections takes a moment on a busy
+  // machine) every session was refused, a third or more of the window's workflows failed, and
+  // for that reason only.
+  expect(result.timeline.some((p) => p.faults && p.iterations > 0 && p.errors === p.iterations), seconds).toBe(true)
+  expect(impact.errors, `${JSON.stringify(impact)}\n${seconds}`).toBeGreaterThan(impact.iterations / 3)
   expect(Object.keys(result.errors.byKind)).toEqual(['53300 too_many_connections'])
   // The monitor saw the server at its connection limit (max_connections, 100 by default).
   const connections = result.resources.map((s) => s.servers?.postgres?.stats?.connections ?? 0)

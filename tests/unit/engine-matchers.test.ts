@@ -20,7 +20,7 @@ beforeAll(async () => {
     { executor: 'shared-iterations', vus: 2, iterations: 20 },
     async (ctx) => {
       await ctx.time('db', () => sleep(5))
-      ctx.counter('orders', 1, { kind: ctx.vuIteration % 2 === 0 ? 'even' : 'odd' })
+      ctx.counter('orders', 1, { kind: ctx.iteration % 2 === 0 ? 'even' : 'odd' })
       if (ctx.iteration % 5 === 4) throw Object.assign(new Error('nope'), { code: 'E_NOPE' })
     },
     { name: 'checkout' },
