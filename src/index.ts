@@ -1,5 +1,6 @@
 export { perfTest } from './runtime/perf-test.ts'
 export { runLoad } from './engine/run-load.ts'
+export { durationScale } from './config/validate.ts'
 export { expectPerformance } from './thresholds/matchers.ts'
 export { runAB } from './baselines/ab.ts'
 export { findCapacity } from './analysis/capacity.ts'

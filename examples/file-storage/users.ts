@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { IterationContext, RequestTemplate } from 'vitest-perf'
+import { durationScale, type IterationContext, type RequestTemplate } from 'vitest-perf'
 
 // What one simulated user does, Locust-style: a task picked by weight, then a think time.
 export const FILES = 200
@@ -10,7 +10,7 @@ export const fileName = (i: number): string => `file-${String(i).padStart(3, '0'
 
 // The stage lengths shrink with VITEST_PERF_DURATION_SCALE; the think time shrinks with them, so a
 // shortened run sends about as many requests as the full one, only faster.
-const timeScale = Number(process.env.VITEST_PERF_DURATION_SCALE || 1)
+const timeScale = durationScale()
 /** Locust's wait_time = between(1, 3). */
 export const thinkMs = (u: number): number => (1000 + 2000 * u) * timeScale
 

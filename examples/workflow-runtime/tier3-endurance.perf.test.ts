@@ -1,8 +1,8 @@
 import { expect } from 'vitest'
-import { expectPerformance, perfTest, runLoad } from 'vitest-perf'
+import { durationScale, expectPerformance, perfTest, runLoad } from 'vitest-perf'
 import { DEGRADATION, ERROR_RATE, P99, PEAK_MEMORY_MB, peakRssMb } from './kpi.ts'
 import { startRuntime } from './runtime.ts'
-import { durationScale, wallClock } from './wall-clock.ts'
+import { wallClock } from './wall-clock.ts'
 
 // Endurance with leak detection, written at its real length: 5 minutes of the mixed workflows
 // at a steady 50 per second. VITEST_PERF_DURATION_SCALE stretches or shrinks it without code
@@ -12,7 +12,7 @@ import { durationScale, wallClock } from './wall-clock.ts'
 const SOAK_MS = 5 * 60_000
 const RATE = 50
 
-perfTest('endurance: mixed workflows for 5 minutes, no leak, no degradation', { timeout: SOAK_MS * durationScale + 60_000 }, async ({ postgres, run }) => {
+perfTest('endurance: mixed workflows for 5 minutes, no leak, no degradation', { timeout: SOAK_MS * durationScale() + 60_000 }, async ({ postgres, run }) => {
   await using runtime = await startRuntime(postgres)
   // Warm up first (pool filled, statements prepared, caches seeded): growth during a cold start
   // is not a leak, and a cold first window would flatter the degradation check.
@@ -29,7 +29,7 @@ perfTest('endurance: mixed workflows for 5 minutes, no leak, no degradation', { 
     runtime.run,
   )
   // The soak ran its (scaled) length in full.
-  expect(result.iterations).toBeGreaterThanOrEqual(Math.round((RATE * SOAK_MS * durationScale) / 1000))
+  expect(result.iterations).toBeGreaterThanOrEqual(Math.round((RATE * SOAK_MS * durationScale()) / 1000))
   const peak = peakRssMb(result)
   expect(peak).toBeLessThan(PEAK_MEMORY_MB)
 
@@ -40,7 +40,7 @@ perfTest('endurance: mixed workflows for 5 minutes, no leak, no degradation', { 
   // in the first minutes the allocator and V8's spaces grow to their working size, a rise that
   // reads as 100–300 MB/min over 15 s and stops (the peak check above covers the budget).
   // Handles must not grow at all: a session or timer leaked per workflow shows within seconds.
-  const minutes = Math.max(SOAK_MS, SOAK_MS * durationScale) / 60_000
+  const minutes = Math.max(SOAK_MS, SOAK_MS * durationScale()) / 60_000
   const perMinute = Math.floor((PEAK_MEMORY_MB - peak) / minutes)
   const rss = minutes >= 60 ? { rss: `< ${perMinute}MB/min` } : {}
   expectPerformance(result).toHaveNoLeak({ heap: `< ${perMinute}MB/min`, ...rss, handles: '< 1/min' })

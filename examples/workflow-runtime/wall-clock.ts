@@ -1,5 +1,4 @@
-/** VITEST_PERF_DURATION_SCALE of this run (1 when unset); the demo config sets 0.05. */
-export const durationScale = Number(process.env.VITEST_PERF_DURATION_SCALE || 1)
+import { durationScale } from 'vitest-perf'
 
 /**
  * `seconds` of real time, whatever VITEST_PERF_DURATION_SCALE says. vitest-perf multiplies every
@@ -8,5 +7,5 @@ export const durationScale = Number(process.env.VITEST_PERF_DURATION_SCALE || 1)
  * states its times here (run length, fault `at`, `duration` and `slot` alike).
  */
 export function wallClock(seconds: number): number {
-  return (seconds * 1000) / durationScale
+  return (seconds * 1000) / durationScale()
 }

@@ -11,7 +11,7 @@ const WINDOWED_METRICS = new Set(['latency', 'service_time', 'errors', 'iteratio
  * VITEST_PERF_DURATION_SCALE stretches every duration of a run (duration, stages, maxDuration) so
  * one soak test runs 2 minutes in CI and 24 hours overnight without code changes.
  */
-function durationScale(problems: ConfigProblem[]): number {
+function readDurationScale(problems: ConfigProblem[]): number {
   const raw = process.env.VITEST_PERF_DURATION_SCALE
   if (raw === undefined || raw === '') return 1
   const scale = Number(raw)
@@ -22,9 +22,13 @@ function durationScale(problems: ConfigProblem[]): number {
   return scale
 }
 
-/** The duration scale in effect (1 when unset or invalid; validateLoadConfig reports invalid values). */
-export function currentDurationScale(): number {
-  return durationScale([])
+/**
+ * VITEST_PERF_DURATION_SCALE in effect (1 when unset or invalid; validateLoadConfig reports
+ * invalid values): for times a test keeps itself, such as a think time that should shrink with
+ * the run, or a run that must last real seconds (`ms / durationScale()`).
+ */
+export function durationScale(): number {
+  return readDurationScale([])
 }
 
 function scaleDurations(config: Record<string, unknown>, scale: number): void {
@@ -99,7 +103,7 @@ export function validateLoadConfig(input: unknown): ValidatedLoad {
     for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue, input) })
   }
   problems.push(...thresholdProblems)
-  const scale = durationScale(problems)
+  const scale = readDurationScale(problems)
   for (const def of defs) {
     if (def.parsed.windowMs !== undefined && !WINDOWED_METRICS.has(def.metric)) {
       problems.push({ path: `thresholds.${def.metric}`, message: `"${def.parsed.source}": windows ("over …") work on the built-in metrics ${[...WINDOWED_METRICS].join(', ')} only; drop the window or use a built-in metric` })

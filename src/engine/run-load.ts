@@ -1,7 +1,7 @@
 import os from 'node:os'
 import { mergeRepetitions, RERUN } from '../baselines/repetitions.ts'
 import type { LoadConfig, ResolvedLoadConfig } from '../config/schemas.ts'
-import { currentDurationScale, validateLoadConfig } from '../config/validate.ts'
+import { durationScale, validateLoadConfig } from '../config/validate.ts'
 import { PerfConfigError, PerfError, type ConfigProblem } from '../errors.ts'
 import { initHistograms } from '../metrics/histogram.ts'
 import type { RunResult } from '../metrics/result.ts'
@@ -194,7 +194,7 @@ export async function runOnce(resolved: ResolvedLoadConfig, thresholds: Threshol
   const progress = progressListener()
   if (progress) reportProgress(rt, progress, resolved, plannedMs, options.name ?? resolved.name ?? 'run', sampler)
   await sampler?.start()
-  const schedule = options.faults?.length ? new FaultSchedule(rt.t0, expandPlan(options.faults, plannedMs, currentDurationScale())) : undefined
+  const schedule = options.faults?.length ? new FaultSchedule(rt.t0, expandPlan(options.faults, plannedMs, durationScale())) : undefined
   const ticker = body.ticks ? setInterval(() => rt.recorder.rollover(performance.now()), TICK_MS) : undefined
   let hardTimer: NodeJS.Timeout | undefined
   try {
