@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from '../shared/loopback.ts'
 
 export interface Target {
   url: string
@@ -28,13 +28,5 @@ export async function startTarget(delayMs = 1): Promise<Target> {
     }, delayMs)
   })
   server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts: () => ({ requests, responses }),
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-    },
-  }
+  return { ...(await listenOnLoopback(server)), counts: () => ({ requests, responses }) }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { listenOnLoopback, type LoopbackService } from '../shared/loopback.ts'
 
 // The system under test: a file store over HTTP. Files live in memory behind a "slow disk" (every
 // disk read or write waits), with an LRU cache of recently read files in front of the reads.
@@ -19,10 +19,7 @@ export interface FileStoreOptions {
   diskWriteMs?: number
 }
 
-export interface FileStore {
-  url: string
-  close(): Promise<void>
-}
+export type FileStore = LoopbackService
 
 /** An LRU cache on a Map, whose iteration order is insertion order: the first key is the oldest. */
 class Lru {
@@ -140,12 +137,5 @@ export async function startFileStore(options: FileStoreOptions = {}): Promise<Fi
       })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return listenOnLoopback(server)
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import type { HttpClient } from 'vitest-perf'
+import { listenOnLoopback, type LoopbackService } from '../shared/loopback.ts'
 
 // The system under test: a key-value store over HTTP, kept in an in-memory Map of strings (so the
 // data lives on the V8 heap, where the resource monitor and /stats see it).
@@ -25,10 +25,7 @@ export interface KvStats {
   rss: number
 }
 
-export interface KvService {
-  url: string
-  close(): Promise<void>
-}
+export type KvService = LoopbackService
 
 // A full collection on demand; the standard trick for a process started without --expose-gc.
 setFlagsFromString('--expose-gc')
@@ -82,14 +79,7 @@ export async function startKvService(options: KvOptions = {}): Promise<KvService
       else handle(req, res, body)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return listenOnLoopback(server)
 }
 
 /** The service's /stats, read outside any run (nothing recorded); `gc` collects garbage first. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { listenOnLoopback, type LoopbackService } from '../shared/loopback.ts'
 
 // The system under test: a small replicated key-value store whose cost grows with the payload.
 // A write goes to every replica, which compresses it and keeps its SHA-256 (as separate nodes
@@ -14,10 +14,7 @@ export interface ReplicatedStoreOptions {
   replicas?: number
 }
 
-export interface ReplicatedStore {
-  url: string
-  close(): Promise<void>
-}
+export type ReplicatedStore = LoopbackService
 
 interface Copy {
   compressed: Buffer
@@ -49,12 +46,5 @@ export async function startReplicatedStore(options: ReplicatedStoreOptions = {})
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(value)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return listenOnLoopback(server)
 }
