@@ -72,9 +72,10 @@ export class RedisTransport implements ShardTransport {
     const deadline = Date.now() + this.config.waitFor
     let seen: string[] = []
     for (;;) {
-      const registered = Object.keys(await redis.hgetall(this.k.drivers)).sort()
-      const idle: string[] = []
-      for (const id of registered) if ((await redis.get(this.k.alive(id))) === 'idle') idle.push(id)
+      // One round trip for every registered driver's liveness key, whatever their number.
+      const registered = (await redis.hkeys(this.k.drivers)).sort()
+      const states = registered.length ? await redis.mget(registered.map((id) => this.k.alive(id))) : []
+      const idle = registered.filter((_, i) => states[i] === 'idle')
       seen = idle
       for (const id of idle) {
         if (this.claimed.length >= this.count) break

@@ -67,9 +67,9 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
 export async function runClosedVus(rt: Runtime, count: number, options: ClosedLoopOptions): Promise<void> {
   const loops: Promise<void>[] = []
   for (let i = 0; i < count; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
-  rt.rebalance = ({ vus }) => {
+  rt.setRebalancer(({ vus }) => {
     for (let i = 0; i < vus; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
-  }
+  })
   for (let done = 0; done < loops.length; ) {
     const n = loops.length
     await Promise.all(loops.slice(done, n))

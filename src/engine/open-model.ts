@@ -22,10 +22,10 @@ export function runOpenModel(rt: Runtime, schedule: ArrivalSchedule, options: Op
     let scheduling = true
     let maxVUs = options.maxVUs
     // A lost shard's share: the rate from now on, and the VU cap, grow by `factor`.
-    rt.rebalance = ({ factor }) => {
+    rt.setRebalancer(({ factor }) => {
       schedule.rescale(performance.now() - rt.t0, factor)
       maxVUs = Math.ceil(maxVUs * factor)
-    }
+    })
     let timer: NodeJS.Timeout | undefined
     let immediate: NodeJS.Immediate | undefined
     rt.queued = () => queue.length - head

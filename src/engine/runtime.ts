@@ -4,6 +4,11 @@ import { Recorder } from '../metrics/recorder.ts'
 import type { AbortReason } from '../metrics/result.ts'
 import { VuContext, type Workflow } from './context.ts'
 
+export interface RebalanceChange {
+  factor: number
+  vus: number
+}
+
 /** State shared by the executor, its VUs and the run loop of one run. */
 export class Runtime {
   readonly t0: number
@@ -21,16 +26,13 @@ export class Runtime {
   /** When a closed-model VU last yielded to the event loop. */
   yieldedAt = 0
   vuCount = 0
-  /**
-   * Set by executors that can take on a lost shard's share mid-run (docs/distributed.md): open
-   * models multiply their rate by `factor`, closed ones start `vus` more VUs.
-   */
-  rebalance: ((change: { factor: number; vus: number }) => void) | undefined
   /** Iterations waiting for a VU (overload: 'queue'). */
   queued = () => 0
   private readonly hardController = new AbortController()
   private readonly stopController = new AbortController()
   private readonly stopListeners: (() => void)[] = []
+  private rebalancer: ((change: RebalanceChange) => void) | undefined
+  private readonly pendingRebalance: RebalanceChange[] = []
 
   readonly config: ResolvedLoadConfig
   readonly workflow: Workflow
@@ -59,6 +61,21 @@ export class Runtime {
     this.stopReason = { reason, detail }
     this.stopController.abort()
     for (const listener of this.stopListeners) listener()
+  }
+
+  /**
+   * Executors that can take on a lost shard's share mid-run (docs/distributed.md) register how:
+   * open models multiply their rate by `factor`, closed ones start `vus` more VUs. A request
+   * that came before the executor registered is applied then.
+   */
+  setRebalancer(apply: (change: RebalanceChange) => void): void {
+    this.rebalancer = apply
+    for (const change of this.pendingRebalance.splice(0)) apply(change)
+  }
+
+  rebalance(change: RebalanceChange): void {
+    if (this.rebalancer) this.rebalancer(change)
+    else this.pendingRebalance.push(change)
   }
 
   onStop(listener: () => void): void {

@@ -56,10 +56,10 @@ export interface ShardedRunState {
 export async function runSharded(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[], thresholdsInput: unknown, module: LoadModuleRef, transport: ShardTransport, options: ShardedOptions): Promise<RunResult> {
   const n = transport.count
   const name = options.name ?? resolved.name ?? 'run'
-  const specs: ShardSpec[] = Array.from({ length: n }, (_, i) => ({ runId: randomBytes(6).toString('hex'), shard: i, shards: n, name, config: splitConfig(resolved, n, i), thresholds: thresholdsInput, module }))
-  for (const s of specs) s.runId = specs[0].runId
+  const runId = randomBytes(6).toString('hex')
+  const specs: ShardSpec[] = Array.from({ length: n }, (_, i) => ({ runId, shard: i, shards: n, name, config: splitConfig(resolved, n, i), thresholds: thresholdsInput, module }))
   const state: ShardedRunState = {
-    runId: specs[0].runId,
+    runId,
     name,
     kind: transport.kind,
     startedAt: Date.now(),

@@ -16,7 +16,6 @@ export class ShardRunner {
   private readonly send: (m: ShardMessage) => void
   private workflow: Workflow | undefined
   private rt: Runtime | undefined
-  private pending: ShardCommand[] = []
   private readonly controller = new AbortController()
 
   constructor(spec: ShardSpec, send: (m: ShardMessage) => void) {
@@ -39,10 +38,7 @@ export class ShardRunner {
 
   command(c: ShardCommand): void {
     if (c.type === 'stop') this.controller.abort(c.reason)
-    else if (c.type === 'rebalance') {
-      if (this.rt?.rebalance) this.rt.rebalance(c)
-      else this.pending.push(c)
-    }
+    else if (c.type === 'rebalance') this.rt?.rebalance({ factor: c.factor, vus: c.vus })
   }
 
   /** Waits for `at` (epoch ms), runs, sends 'done' (or 'failed'). */
@@ -86,9 +82,5 @@ export class ShardRunner {
         metrics: rt.recorder.registry.toResult(point.t * 1000 + point.ms),
       })
     }
-    // A rebalance that came before the executor could take it.
-    queueMicrotask(() => {
-      for (const c of this.pending.splice(0)) this.command(c)
-    })
   }
 }
