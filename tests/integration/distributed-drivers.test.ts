@@ -52,6 +52,24 @@ describe('distributed drivers', () => {
     expect(result.timeline.reduce((n, p) => n + p.iterations, 0)).toBe(result.iterations)
   })
 
+  perfTest('waits for the drivers up to waitFor, then says how many it found and how to start more', { timeout: 30_000 }, async ({ redis, run }) => {
+    const p = prefix()
+    drivers = await startDrivers(1, redis.url, p)
+    target = await startTarget()
+    const started = Date.now()
+    const error = (await run(
+      { executor: 'constant-vus', vus: 2, duration: '1s', distributed: { redis: redis.url, drivers: 2, prefix: p, waitFor: '1500ms' } },
+      { module: LOAD, data: { url: target.url } },
+    ).catch((e: unknown) => e)) as PerfError
+    expect(error.code).toBe('PERF_DRIVERS_UNAVAILABLE')
+    expect(error.message).toContain(`Waited 1.5s for 2 idle drivers`)
+    expect(error.message).toContain(`found 1 (${drivers[0].id})`)
+    expect(error.message).toContain('npx vitest-perf driver --redis')
+    expect(Date.now() - started).toBeLessThan(5000)
+    // Nothing started: not one request reached the target.
+    expect(target.counts().requests).toBe(0)
+  })
+
   perfTest('a killed driver is noticed within three heartbeats and fails the run', { timeout: 60_000 }, async ({ redis, run }) => {
     const p = prefix()
     drivers = await startDrivers(3, redis.url, p)
