@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config'
 import { perf, tiers } from './src/plugin.ts'
 
 export default defineConfig({
-  resolve: { alias: { 'vitest-perf': new URL('./src/index.ts', import.meta.url).pathname } },
+  // 'vitest-perf/load' first: an alias also matches the paths below its key.
+  resolve: {
+    alias: {
+      'vitest-perf/load': new URL('./src/load.ts', import.meta.url).pathname,
+      'vitest-perf': new URL('./src/index.ts', import.meta.url).pathname,
+    },
+  },
   plugins: [
     perf({
       baselines: 'baselines',
@@ -16,7 +22,17 @@ export default defineConfig({
     projects: [
       ...tiers(),
       // e2e files start Vitest, servers and browsers of their own: one at a time, like tier2.
-      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, sequence: { groupOrder: 3 } } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+        },
+      },
     ],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

@@ -4,7 +4,7 @@
 //    two timings into the same kind of histogram: ratio of iterations/s (goal ≥ 0.8).
 // 2. constant-arrival-rate 10 000/s for 5 s: achieved rate within 1 %.
 // 3. RSS growth over a 60 s run at 10 000/s (goal < 10 MB).
-import { runLoad } from '../src/engine/run-load.ts'
+import { runLoad } from '../src/run/run-load.ts'
 import { createHistogram, initHistograms } from '../src/metrics/histogram.ts'
 
 const quick = process.argv.includes('--quick')
@@ -54,7 +54,9 @@ for (const c of [1, 100]) {
     ours.push(await engine(c, 1000))
   }
   const ratio = median(ours) / median(hand)
-  console.log(`   c=${String(c).padEnd(3)} hand ${fmt(median(hand)).padStart(11)}/s   engine ${fmt(median(ours)).padStart(11)}/s   ratio ${ratio.toFixed(2)}  (goal ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'MISS'}`)
+  console.log(
+    `   c=${String(c).padEnd(3)} hand ${fmt(median(hand)).padStart(11)}/s   engine ${fmt(median(ours)).padStart(11)}/s   ratio ${ratio.toFixed(2)}  (goal ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'MISS'}`,
+  )
 }
 
 console.log('\n2. constant-arrival-rate 10 000/s for 5 s')
@@ -64,7 +66,9 @@ console.log('\n2. constant-arrival-rate 10 000/s for 5 s')
   const achieved = (r.iterations * 1000) / r.durationMs
   const error = Math.abs(achieved - 10_000) / 10_000
   const whole = r.timeline.filter((p) => p.ms >= 1000).map((p) => p.iterations)
-  console.log(`   planned 50,000, iterations ${fmt(r.iterations)}, dropped ${r.dropped}, achieved ${fmt(achieved)}/s over ${(r.durationMs / 1000).toFixed(3)} s (${(error * 100).toFixed(2)} % off, goal < 1 %) ${error < 0.01 ? 'OK' : 'MISS'}`)
+  console.log(
+    `   planned 50,000, iterations ${fmt(r.iterations)}, dropped ${r.dropped}, achieved ${fmt(achieved)}/s over ${(r.durationMs / 1000).toFixed(3)} s (${(error * 100).toFixed(2)} % off, goal < 1 %) ${error < 0.01 ? 'OK' : 'MISS'}`,
+  )
   console.log(`   per whole second: min ${fmt(Math.min(...whole))}, max ${fmt(Math.max(...whole))}`)
   console.log(`   latency from planned start p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms max ${r.latency.max} ms`)
 }
@@ -78,14 +82,19 @@ console.log(`\n3. RSS over a ${soakSeconds} s run at 10 000/s`)
   const before = process.memoryUsage().rss
   let peak = before
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250)
-  const r = await runLoad({ executor: 'constant-arrival-rate', rate: 10_000, duration: soakSeconds * 1000, preAllocatedVUs: 50, maxVUs: 500 }, noop)
+  const r = await runLoad(
+    { executor: 'constant-arrival-rate', rate: 10_000, duration: soakSeconds * 1000, preAllocatedVUs: 50, maxVUs: 500 },
+    noop,
+  )
   clearInterval(sampler)
   globalThis.gc?.()
   const after = process.memoryUsage().rss
   const heapAfter = process.memoryUsage().heapUsed
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1)
   const growth = (after - before) / 1024 / 1024
-  console.log(`   iterations ${fmt(r.iterations)}, dropped ${r.dropped}; RSS before ${mb(before)} MB, after ${mb(after)} MB, peak ${mb(peak)} MB`)
+  console.log(
+    `   iterations ${fmt(r.iterations)}, dropped ${r.dropped}; RSS before ${mb(before)} MB, after ${mb(after)} MB, peak ${mb(peak)} MB`,
+  )
   console.log(`   heap used before ${mb(heapBefore)} MB, after ${mb(heapAfter)} MB; timeline ${r.timeline.length} points`)
   console.log(`   RSS growth ${growth.toFixed(1)} MB (goal < 10 MB) ${growth < 10 ? 'OK' : 'MISS'}`)
 }

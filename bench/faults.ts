@@ -5,11 +5,11 @@
 // machine. Latency is from the planned start (coordinated-omission corrected), in µs.
 // Goal: < 100 µs added at p50 (what Toxiproxy claims for itself).
 import { Redis } from 'ioredis'
-import { runLoad } from '../src/engine/run-load.ts'
+import { runLoad } from '../src/run/run-load.ts'
 import { startProxy } from '../src/faults/proxy.ts'
 import { startService } from '../src/infra/chain.ts'
 import { redis } from '../src/infra/services/redis.ts'
-import type { RunResult } from '../src/metrics/result.ts'
+import type { RunResult } from '../src/core/result.ts'
 
 const quick = process.argv.includes('--quick')
 const RATE = 5_000
@@ -22,9 +22,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const cell = (n: number, width = 7) => String(n).padStart(width)
 
 async function round(client: Redis, ms: number): Promise<RunResult> {
-  return runLoad({ executor: 'constant-arrival-rate', rate: RATE, duration: ms, preAllocatedVUs: 50, maxVUs: 500 }, async () => {
-    await client.ping()
-  }, { attach: false })
+  return runLoad(
+    { executor: 'constant-arrival-rate', rate: RATE, duration: ms, preAllocatedVUs: 50, maxVUs: 500 },
+    async () => {
+      await client.ping()
+    },
+    { attach: false },
+  )
 }
 
 function line(label: string, r: RunResult): string {
@@ -35,10 +39,12 @@ function line(label: string, r: RunResult): string {
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`)
 const { server } = await startService(redis, { provider: 'local' })
-console.log(`redis ${server.version} (local, port ${server.port}); ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s at ${RATE.toLocaleString('en-US')} PING/s\n`)
+console.log(
+  `redis ${server.version} (local, port ${server.port}); ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s at ${RATE.toLocaleString('en-US')} PING/s\n`,
+)
 const proxy = await startProxy({ upstream: server })
-const direct = new Redis({ host: server.host, port: server.port, lazyConnect: true })
-const proxied = new Redis({ host: proxy.host, port: proxy.port, lazyConnect: true })
+const direct = new Redis({ host: server.host, port: server.port, password: server.password, lazyConnect: true })
+const proxied = new Redis({ host: proxy.host, port: proxy.port, password: server.password, lazyConnect: true })
 try {
   await Promise.all([direct.connect(), proxied.connect()])
   // Warm-up: JIT, connections, histograms; not reported.
@@ -67,11 +73,17 @@ try {
     const d = [m(results.direct, p50), m(results.direct, p99)]
     const p = [m(results.proxy, p50), m(results.proxy, p99)]
     if (name === 'latency') addedP50 = p[0] - d[0]
-    console.log(`   ${name}  direct p50 ${cell(d[0])} µs  p99 ${cell(d[1])} µs   proxy p50 ${cell(p[0])} µs  p99 ${cell(p[1])} µs   added p50 ${cell(p[0] - d[0], 5)} µs  p99 ${cell(p[1] - d[1], 6)} µs`)
+    console.log(
+      `   ${name}  direct p50 ${cell(d[0])} µs  p99 ${cell(d[1])} µs   proxy p50 ${cell(p[0])} µs  p99 ${cell(p[1])} µs   added p50 ${cell(p[0] - d[0], 5)} µs  p99 ${cell(p[1] - d[1], 6)} µs`,
+    )
   }
-  console.log(`   added latency at p50 ${addedP50} µs (goal < ${GOAL_P50_US} µs) ${addedP50 < GOAL_P50_US ? 'OK' : 'MISS'}; p99 is dominated by the machine's scheduling noise (compare the rounds)`)
+  console.log(
+    `   added latency at p50 ${addedP50} µs (goal < ${GOAL_P50_US} µs) ${addedP50 < GOAL_P50_US ? 'OK' : 'MISS'}; p99 is dominated by the machine's scheduling noise (compare the rounds)`,
+  )
   const stats = proxy.stats()
-  console.log(`   proxy counted ${stats.connections.total} connection(s), ${stats.bytes.upstream.toLocaleString('en-US')} bytes up, ${stats.bytes.downstream.toLocaleString('en-US')} bytes down`)
+  console.log(
+    `   proxy counted ${stats.connections.total} connection(s), ${stats.bytes.upstream.toLocaleString('en-US')} bytes up, ${stats.bytes.downstream.toLocaleString('en-US')} bytes down`,
+  )
 } finally {
   direct.disconnect()
   proxied.disconnect()

@@ -30,10 +30,20 @@ async function readyMs(driver: ServiceDriver, provider: ProviderName): Promise<n
 
 const docker = Boolean(process.env.DOCKER_HOST)
 const rows: [ServiceDriver, ProviderName][] = [
-  [postgres, 'url'], [postgres, 'local'], [postgres, 'embedded'],
-  [redis, 'url'], [redis, 'local'],
-  [mysql, 'url'], [mysql, 'local'],
-  ...(docker ? ([[postgres, 'testcontainers'], [redis, 'testcontainers'], [mysql, 'testcontainers']] as [ServiceDriver, ProviderName][]) : []),
+  [postgres, 'url'],
+  [postgres, 'local'],
+  [postgres, 'embedded'],
+  [redis, 'url'],
+  [redis, 'local'],
+  [mysql, 'url'],
+  [mysql, 'local'],
+  ...(docker
+    ? ([
+        [postgres, 'testcontainers'],
+        [redis, 'testcontainers'],
+        [mysql, 'testcontainers'],
+      ] as [ServiceDriver, ProviderName][])
+    : []),
 ]
 console.log(`node ${process.version}; testcontainers rows ${docker ? 'included' : 'skipped (no DOCKER_HOST)'}\n`)
 console.log('service/provider            median     min     max   goal')
@@ -50,5 +60,7 @@ for (const [driver, provider] of rows) {
   const median = times[Math.floor(times.length / 2)]
   const goal = goals[key]
   const verdict = goal === undefined ? '' : `${String(goal).padStart(5)} ms ${median < goal ? 'OK' : 'MISS'}`
-  console.log(`${key.padEnd(26)} ${median.toFixed(0).padStart(6)} ms ${times[0].toFixed(0).padStart(5)} ${times.at(-1)!.toFixed(0).padStart(7)}   ${verdict}`)
+  console.log(
+    `${key.padEnd(26)} ${median.toFixed(0).padStart(6)} ms ${times[0].toFixed(0).padStart(5)} ${times.at(-1)!.toFixed(0).padStart(7)}   ${verdict}`,
+  )
 }

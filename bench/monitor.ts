@@ -1,7 +1,7 @@
 // Cost of the resource monitor (on by default): engine throughput with and without it, in one
 // run, alternating rounds. Goal: < 2 % cost.
 //   npm run bench:monitor
-import { runLoad } from '../src/engine/run-load.ts'
+import { runLoad } from '../src/run/run-load.ts'
 import { initHistograms } from '../src/metrics/histogram.ts'
 
 const ROUNDS = 7
@@ -24,5 +24,7 @@ for (const [name, w] of Object.entries(workloads)) {
     }
   }
   const cost = 1 - median(on) / median(off)
-  console.log(`${name.padEnd(24)} without ${Math.round(median(off)).toLocaleString('en-US').padStart(11)}/s   with ${Math.round(median(on)).toLocaleString('en-US').padStart(11)}/s   cost ${(cost * 100).toFixed(2)} % (goal < 2 %) ${cost < 0.02 ? 'OK' : 'MISS'}`)
+  console.log(
+    `${name.padEnd(24)} without ${Math.round(median(off)).toLocaleString('en-US').padStart(11)}/s   with ${Math.round(median(on)).toLocaleString('en-US').padStart(11)}/s   cost ${(cost * 100).toFixed(2)} % (goal < 2 %) ${cost < 0.02 ? 'OK' : 'MISS'}`,
+  )
 }

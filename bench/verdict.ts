@@ -5,10 +5,12 @@
 // disjoint repetitions per case, with the same reruns toMatchBaseline() does when INCONCLUSIVE.
 // Goals: A/A false REGRESSION ≤ 1 %; 20 % slowdown → REGRESSION ≥ 95 %, never PASS;
 // 5 % slowdown → minor REGRESSION or INCONCLUSIVE.
-import { compareRepetitions, type BaselineComparison } from '../src/baselines/compare.ts'
-import { summarizeRepetition, type RepetitionSummary } from '../src/baselines/repetitions.ts'
-import { seededRandom } from '../src/baselines/stats.ts'
-import { runLoad } from '../src/engine/run-load.ts'
+import { compareRepetitions } from '../src/baselines/compare.ts'
+import { type BaselineComparison } from '../src/core/result.ts'
+import { summarizeRepetition } from '../src/run/repetitions.ts'
+import { type RepetitionSummary } from '../src/core/result.ts'
+import { seededRandom } from '../src/core/random.ts'
+import { runLoad } from '../src/run/run-load.ts'
 
 const POOL = 40
 const COMPARISONS = 200
@@ -65,7 +67,13 @@ function tally(base: Case, current: Case): Record<string, number> {
   const counts: Record<string, number> = {}
   for (let i = 0; i < COMPARISONS; i++) {
     const c = compare(base, current)
-    const culprits = c.verdict === 'REGRESSION' ? ` [${c.metrics.filter((m) => m.verdict === 'REGRESSION').map((m) => m.metric).join('+')}]` : ''
+    const culprits =
+      c.verdict === 'REGRESSION'
+        ? ` [${c.metrics
+            .filter((m) => m.verdict === 'REGRESSION')
+            .map((m) => m.metric)
+            .join('+')}]`
+        : ''
     const key = (c.severity ? `${c.verdict} ${c.severity}` : c.verdict) + (base === current || current === 'B' ? culprits : '')
     counts[key] = (counts[key] ?? 0) + 1
   }
@@ -73,15 +81,24 @@ function tally(base: Case, current: Case): Record<string, number> {
 }
 
 const pct = (n: number | undefined) => `${(((n ?? 0) * 100) / COMPARISONS).toFixed(1)} %`
-const show = (counts: Record<string, number>) => Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')
-const regressions = (counts: Record<string, number>) => Object.entries(counts).filter(([k]) => k.startsWith('REGRESSION')).reduce((s, [, v]) => s + v, 0)
+const show = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+const regressions = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([k]) => k.startsWith('REGRESSION'))
+    .reduce((s, [, v]) => s + v, 0)
 
 const aa = tally('A', 'B')
 console.log(`A/A (×1.00 vs ×1.00), ${COMPARISONS} comparisons: ${show(aa)}`)
 console.log(`   false REGRESSION rate ${pct(regressions(aa))} (goal ≤ 1 %) ${regressions(aa) / COMPARISONS <= 0.01 ? 'OK' : 'MISS'}`)
 const s20 = tally('A', 'slow20')
 console.log(`20 % slowdown: ${show(s20)}`)
-console.log(`   REGRESSION ${pct(regressions(s20))} (goal ≥ 95 %), PASS ${s20.PASS ?? 0} (goal 0) ${regressions(s20) / COMPARISONS >= 0.95 && !s20.PASS ? 'OK' : 'MISS'}`)
+console.log(
+  `   REGRESSION ${pct(regressions(s20))} (goal ≥ 95 %), PASS ${s20.PASS ?? 0} (goal 0) ${regressions(s20) / COMPARISONS >= 0.95 && !s20.PASS ? 'OK' : 'MISS'}`,
+)
 const s5 = tally('A', 'slow5')
 const s5ok = (s5['REGRESSION minor'] ?? 0) + (s5.INCONCLUSIVE ?? 0)
 console.log(`5 % slowdown: ${show(s5)}`)

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { parseArgs } from 'node:util'
-import { runLoad } from '../src/engine/run-load.ts'
+import { runLoad } from '../src/run/run-load.ts'
 import spin from '../tests/fixtures/load/spin.ts'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } } })
@@ -47,17 +47,24 @@ parentPort.postMessage((n * 1000) / (performance.now() - t0))
 
 async function handThreads(threads: number): Promise<number> {
   const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(HAND_SOURCE, { eval: true, workerData: { ms, rounds: ROUNDS } })
-      w.once('message', (rate: number) => void w.terminate().then(() => resolve(rate)))
-      w.once('error', reject)
-    })),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(HAND_SOURCE, { eval: true, workerData: { ms, rounds: ROUNDS } })
+          w.once('message', (rate: number) => void w.terminate().then(() => resolve(rate)))
+          w.once('error', reject)
+        }),
+    ),
   )
   return rates.reduce((a, b) => a + b, 0)
 }
 
 async function engine(workers: number): Promise<number> {
-  const r = await runLoad({ executor: 'constant-vus', vus: 4, duration: ms, workers }, workers === 1 ? spin({ rounds: ROUNDS }) : module, { attach: false, monitor: false })
+  const r = await runLoad({ executor: 'constant-vus', vus: 4, duration: ms, workers }, workers === 1 ? spin({ rounds: ROUNDS }) : module, {
+    attach: false,
+    monitor: false,
+  })
   return r.throughput
 }
 
@@ -70,8 +77,19 @@ for (let i = 0; i < Number(values.rounds); i++) {
   results.two.push(await engine(2))
 }
 const f = (x: number) => `${Math.round(x).toLocaleString('en')}/s`
-console.log(`cpus ${os.availableParallelism()}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${Number(values.rounds)} rounds of ${ms / 1000}s, ${ROUNDS} SHA-256 per iteration`)
+console.log(
+  `cpus ${os.availableParallelism()}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}, ${Number(values.rounds)} rounds of ${ms / 1000}s, ${ROUNDS} SHA-256 per iteration`,
+)
 console.log(`hand loop, one thread   ${f(median(results.hand))}`)
-console.log(`engine, one thread      ${f(median(results.one))}   (${(median(results.one) / median(results.hand)).toFixed(2)}× the hand loop)`)
-console.log(`hand loop, 2 threads    ${f(median(results.hand2))}   (${(median(results.hand2) / median(results.hand)).toFixed(2)}× one thread: this machine's ceiling)`)
-console.log(`engine, workers: 2      ${f(median(results.two))}   (${(median(results.two) / median(results.one)).toFixed(2)}× one thread, ${(median(results.two) / median(results.hand2)).toFixed(2)}× the 2-thread hand loop)`)
+console.log(
+  `engine, one thread      ${f(median(results.one))}   (${(median(results.one) / median(results.hand)).toFixed(2)}× the hand loop)`,
+)
+console.log(
+  `hand loop, 2 threads    ${f(median(results.hand2))}   (${(median(results.hand2) / median(results.hand)).toFixed(2)}× one thread: this machine's ceiling)`,
+)
+console.log(
+  `engine, workers: 2      ${f(median(results.two))}   (${(median(results.two) / median(results.one)).toFixed(2)}× one thread, ${(median(results.two) / median(results.hand2)).toFixed(2)}× the 2-thread hand loop)`,
+)

@@ -140,6 +140,7 @@ case ${1:-} in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  env) echo "export DOCKER_HOST=unix://$SOCK TESTCONTAINERS_RYUK_DISABLED=true" ;;
+  # The daemon shares this machine's network: published ports are reached (and vitest-perf binds them) on loopback.
+  env) echo "export DOCKER_HOST=unix://$SOCK TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1" ;;
   *) echo "usage: $0 start|stop|status|env   (state dir: \$VITEST_PERF_DOCKER_DIR, default /var/tmp/vitest-perf-docker)" >&2; exit 2 ;;
 esac

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { z } from 'zod'
-import { parseDuration } from '../src/config/duration.ts'
+import { parseDuration } from '../src/core/duration.ts'
 import { executorSchemas } from '../src/config/schemas.ts'
 import { perfOptionsSchema } from '../src/plugin/options.ts'
 import { executorFields, executorNotes, placeholders, pluginFields } from './config-descriptions.ts'
+import { optionSections, type OptionSection } from './option-sections.ts'
 import { fieldsOf, shapeOf, type Field } from './zod-fields.ts'
 
 export const CONFIG_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url))
@@ -60,6 +61,17 @@ per \`timeUnit\`: \`rate: 200\` is 200 per second with the default \`timeUnit\`,
 \`vus\`, \`startVUs\`, \`maxVUs\`, \`preAllocatedVUs\`, \`iterations\` and the stage \`target\`s of
 \`ramping-vus\` are whole numbers. A VU (virtual user) runs one iteration of the workflow at a time.
 
+### Limits
+
+A load config is refused (\`PERF_CONFIG_INVALID\`, nothing started) past 10 000 VUs (\`vus\`,
+\`startVUs\`, \`maxVUs\`, \`preAllocatedVUs\`, stage targets of \`ramping-vus\`), 100 000 iterations
+per second (\`rate\`, \`startRate\`, rate stage targets, whatever the \`timeUnit\`) or 24 hours of
+planned run (\`duration\`, the sum of the stages, \`maxDuration\`, after
+\`VITEST_PERF_DURATION_SCALE\`): such values are usually typos that would exhaust memory or the
+event loop. \`unbounded: true\` in the load config lifts these limits. No duration, and no run with
+its \`gracefulStop\`, may pass 2^31−1 ms (about 596 hours), even unbounded: Node's timers cannot wait
+longer.
+
 ### KPI bounds
 
 The \`kpi\` bounds of \`perf()\` are in the units of the KPI: \`throughput\` in iterations per second,
@@ -93,7 +105,9 @@ options are errors, also inside nested objects, so a typo never falls back to a 
 | executor | model | meaning |
 |---|---|---|`,
   ]
-  const notes = names.map((name, i) => executorNotes[name] ?? { model: 'timeUnit' in shapes[i] ? 'open' : 'closed', meaning: '(no description yet)' })
+  const notes = names.map(
+    (name, i) => executorNotes[name] ?? { model: 'timeUnit' in shapes[i] ? 'open' : 'closed', meaning: '(no description yet)' },
+  )
   names.forEach((name, i) => out.push(`| [\`${name}\`](#${name}) | ${notes[i].model} | ${cell(notes[i].meaning)} |`))
   if (common.length > 0) {
     const shape = Object.fromEntries(common.map((k) => [k, shapes[0][k]]))
@@ -120,6 +134,21 @@ Nested options are listed by path: \`infra.<service>.provider\` is
 ${table(fields, (f) => f.description ?? pluginFields[f.path], missing)}`
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
+export const anchorOf = (title: string): string =>
+  title
+    .toLowerCase()
+    .replace(/[^\w\s-]/g, '')
+    .replace(/\s/g, '-')
+
+function optionSection(section: OptionSection, missing: string[]): string {
+  const describe: Describe = (f) => f.description ?? section.descriptions?.[f.path]
+  const out = [`## ${section.title}`, '', section.intro, '', table(fieldsOf(shapeOf(section.schema)), describe, missing)]
+  for (const part of section.parts ?? [])
+    out.push('', `### ${part.title.replace(/^./, (c) => c.toUpperCase())}`, '', table(fieldsOf(shapeOf(part.schema)), describe, missing))
+  return out.join('\n')
+}
+
 /** The whole Markdown text of docs/configuration.md; `missing` collects options without a description. */
 export function configReference(missing: string[] = []): string {
   return `# Configuration reference
@@ -133,19 +162,26 @@ Every option vitest-perf validates, generated from the zod schemas that validate
 - [Units](#units): durations, rates per \`timeUnit\`, counts, KPI bounds
 - [Load config](#load-config): one section per executor
 - [perf() plugin options](#perf-plugin-options)
+${optionSections.map((o) => `- [${o.title}](#${anchorOf(o.title)})`).join('\n')}
+
+Unknown options are errors everywhere, with a suggestion when one is close
+(\`unknown option 'maxVus'; did you mean 'maxVUs'?\`).
 
 ${unitsSection()}
 
 ${loadSection(missing)}
 
 ${pluginSection(missing)}
+
+${optionSections.map((o) => optionSection(o, missing)).join('\n\n')}
 `
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const missing: string[] = []
   const text = configReference(missing)
-  if (missing.length > 0) console.error(`config-reference: no description for ${[...new Set(missing)].join(', ')} (add one in scripts/config-descriptions.ts)`)
+  if (missing.length > 0)
+    console.error(`config-reference: no description for ${[...new Set(missing)].join(', ')} (add one in scripts/config-descriptions.ts)`)
   if (process.argv.includes('--check')) {
     const same = existsSync(CONFIG_DOC) && readFileSync(CONFIG_DOC, 'utf8') === text
     console.error(same ? 'docs/configuration.md is up to date' : 'docs/configuration.md is out of date: run npm run docs:config')

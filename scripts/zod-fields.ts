@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { formatDuration } from '../src/config/duration.ts'
+import { formatDuration } from '../src/core/duration.ts'
 
 type Schema = z.core.$ZodType
 
@@ -28,6 +28,7 @@ interface CheckDef {
   inclusive?: boolean
   format?: string
   pattern?: RegExp
+  prefix?: string
   minimum?: number
   maximum?: number
   length?: number
@@ -87,7 +88,8 @@ export function unwrap(schema: Schema): Unwrapped {
     if (def.type === 'nullable') result.nullable = true
     if (def.innerType && WRAPPERS.has(def.type)) current = def.innerType
     else if (def.type === 'lazy' && def.getter) current = def.getter()
-    else if (def.type === 'pipe' && def.in && def.out && !isDuration(current)) current = defOf(def.in).type === 'transform' ? def.out : def.in
+    else if (def.type === 'pipe' && def.in && def.out && !isDuration(current))
+      current = defOf(def.in).type === 'transform' ? def.out : def.in
     else return { ...result, core: current }
   }
 }
@@ -100,8 +102,10 @@ function numberType(schema: Schema): string {
   let high: number | undefined
   for (const c of checkDefs(schema)) {
     if (c.check === 'number_format' && c.format && /int/.test(c.format)) base = 'integer'
-    if (c.check === 'greater_than' && c.value !== undefined) [min, low] = [`${c.inclusive ? '≥' : '>'} ${c.value}`, c.inclusive ? c.value : undefined]
-    if (c.check === 'less_than' && c.value !== undefined) [max, high] = [`${c.inclusive ? '≤' : '<'} ${c.value}`, c.inclusive ? c.value : undefined]
+    if (c.check === 'greater_than' && c.value !== undefined)
+      [min, low] = [`${c.inclusive ? '≥' : '>'} ${c.value}`, c.inclusive ? c.value : undefined]
+    if (c.check === 'less_than' && c.value !== undefined)
+      [max, high] = [`${c.inclusive ? '≤' : '<'} ${c.value}`, c.inclusive ? c.value : undefined]
   }
   if (low !== undefined && high !== undefined) return `${base} ${low}–${high}`
   return [base, [min, max].filter(Boolean).join(', ')].filter(Boolean).join(' ')
@@ -114,6 +118,8 @@ function stringType(schema: Schema): string {
     if (c.check === 'min_length' && c.minimum === 1) base = 'non-empty string'
     else if (c.check === 'min_length') parts.push(`at least ${c.minimum} characters`)
     else if (c.check === 'max_length') parts.push(`at most ${c.maximum} characters`)
+    else if (c.check === 'string_format' && c.format === 'starts_with' && c.prefix !== undefined)
+      parts.push(`starting with ${code(`'${c.prefix}'`)}`)
     else if (c.check === 'string_format' && c.format === 'regex' && c.pattern) parts.push(`matching ${code(c.pattern.source)}`)
     else if (c.check === 'string_format' && c.format) base = c.format === 'url' ? 'URL' : `${c.format} string`
   }
@@ -139,15 +145,21 @@ function customRules(schema: Schema): string[] {
 export function typeOf(schema: Schema): string {
   const { core, nullable } = unwrap(schema)
   const def = defOf(core)
+  const named = z.globalRegistry.get(core)?.typeName
   let type: string
-  if (isDuration(core)) type = ['duration', ...customRules(core).map((r) => `(${r})`)].join(' ')
+  if (typeof named === 'string') type = named
+  else if (isDuration(core)) type = ['duration', ...customRules(core).map((r) => `(${r})`)].join(' ')
   else if (def.type === 'number') type = numberType(core)
   else if (def.type === 'string') type = stringType(core)
-  else if (def.type === 'enum') type = Object.values(def.entries ?? {}).map(literal).join(' | ')
+  else if (def.type === 'enum')
+    type = Object.values(def.entries ?? {})
+      .map(literal)
+      .join(' | ')
   else if (def.type === 'literal') type = (def.values ?? []).map(literal).join(' | ')
   else if (def.type === 'union') type = [...new Set((def.options ?? []).map(typeOf))].join(' | ')
   else if (def.type === 'array' && def.element) type = arrayType(core, def.element)
-  else if (def.type === 'record' && def.keyType && def.valueType) type = code(`Record<${typeOf(def.keyType)}, ${typeOf(def.valueType)}>`.replace(/`/g, ''))
+  else if (def.type === 'record' && def.keyType && def.valueType)
+    type = code(`Record<${typeOf(def.keyType)}, ${typeOf(def.valueType)}>`.replace(/`/g, ''))
   else if (def.type === 'unknown' || def.type === 'any') type = 'any'
   else type = def.type
   return nullable ? `${type} | ${code('null')}` : type
@@ -169,10 +181,11 @@ function childObject(schema: Schema): { shape: Record<string, Schema>; suffix: s
     const element = childObject(def.element)
     return element && { shape: element.shape, suffix: `[]${element.suffix}` }
   }
-  if (def.type === 'union') for (const option of def.options ?? []) {
-    const found = childObject(option)
-    if (found) return found
-  }
+  if (def.type === 'union')
+    for (const option of def.options ?? []) {
+      const found = childObject(option)
+      if (found) return found
+    }
   return undefined
 }
 

@@ -62,7 +62,13 @@ function metrics(registry: Registry, capacity: number) {
     misses: new Counter({ name: 'cache_misses_total', help: 'Reads that went to disk', registers }),
     size: new Gauge({ name: 'cache_size', help: 'Files in the cache', registers }),
     requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'endpoint', 'status'], registers }),
-    duration: new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'endpoint'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
+    duration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'endpoint'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     uploads: new Counter({ name: 'file_uploads_total', help: 'File uploads', labelNames: ['status'], registers }),
     downloads: new Counter({ name: 'file_downloads_total', help: 'File downloads', labelNames: ['status'], registers }),
   }

@@ -40,7 +40,11 @@ export function indicatorsOf(result: RunResult): Indicators {
     return m?.type === 'rate' ? m.rate : NaN
   }
   const duration = result.metrics.http_req_duration
-  const values: Bounds = { hitRate: rate('cache_hit'), p95Ms: duration?.type === 'trend' ? duration.summary.p95 : NaN, errorRate: rate('http_req_failed') }
+  const values: Bounds = {
+    hitRate: rate('cache_hit'),
+    p95Ms: duration?.type === 'trend' ? duration.summary.p95 : NaN,
+    errorRate: rate('http_req_failed'),
+  }
   const gradeOf = (better: (v: number, bound: number) => boolean, v: number, key: keyof Bounds): Grade => {
     if (better(v, INDICATORS.good[key])) return 'good'
     if (better(v, INDICATORS.acceptable[key])) return 'acceptable'
@@ -48,7 +52,11 @@ export function indicatorsOf(result: RunResult): Indicators {
   }
   const higher = (v: number, b: number) => v > b
   const lower = (v: number, b: number) => v < b
-  const grades = [gradeOf(higher, values.hitRate, 'hitRate'), gradeOf(lower, values.p95Ms, 'p95Ms'), gradeOf(lower, values.errorRate, 'errorRate')]
+  const grades = [
+    gradeOf(higher, values.hitRate, 'hitRate'),
+    gradeOf(lower, values.p95Ms, 'p95Ms'),
+    gradeOf(lower, values.errorRate, 'errorRate'),
+  ]
   const order: Grade[] = ['good', 'acceptable', 'marginal', 'poor']
   return { ...values, grade: order[Math.max(...grades.map((g) => order.indexOf(g)))] }
 }

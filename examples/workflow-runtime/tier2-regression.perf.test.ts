@@ -21,7 +21,9 @@ const RUNS = 100_000
 const KEYS = 2_000
 
 async function createRuns(pool: pg.Pool, table: string, indexed: boolean): Promise<void> {
-  await pool.query(`create table ${table} (id bigserial primary key, workflow_key text not null, status text not null, started_at timestamptz not null)`)
+  await pool.query(
+    `create table ${table} (id bigserial primary key, workflow_key text not null, status text not null, started_at timestamptz not null)`,
+  )
   await pool.query(
     `insert into ${table} (workflow_key, status, started_at)
      select 'wf-' || (i % ${KEYS}), (array['done', 'done', 'done', 'failed'])[1 + i % 4], now() - make_interval(secs => i)
@@ -33,7 +35,11 @@ async function createRuns(pool: pg.Pool, table: string, indexed: boolean): Promi
 
 const lookup = (pool: pg.Pool, table: string) => async (ctx: IterationContext) => {
   const key = `wf-${(ctx.iteration * 7919) % KEYS}`
-  const { rows } = await pool.query({ name: `last-run-${table}`, text: `select status from ${table} where workflow_key = $1 order by started_at desc limit 1`, values: [key] })
+  const { rows } = await pool.query({
+    name: `last-run-${table}`,
+    text: `select status from ${table} where workflow_key = $1 order by started_at desc limit 1`,
+    values: [key],
+  })
   if (rows.length !== 1) throw new Error(`no run of ${key}`)
 }
 
@@ -46,12 +52,23 @@ perfTest('regression: the dispatch lookup without its index is a critical regres
 
     // The released version against itself: no regression that matters (on a busy 2-core machine
     // a 5 % tail wobble can come out as a minor one; a critical one would be a false alarm).
-    const same = await runAB({ ...load, name: 'dispatch lookup A/A' }, { reference: lookup(pool, 'runs_released'), candidate: lookup(pool, 'runs_released') }, { repeat: REPEAT })
-    expect(same.comparison.verdict === 'REGRESSION' && same.comparison.severity === 'critical', JSON.stringify(same.comparison.metrics)).toBe(false)
+    const same = await runAB(
+      { ...load, name: 'dispatch lookup A/A' },
+      { reference: lookup(pool, 'runs_released'), candidate: lookup(pool, 'runs_released') },
+      { repeat: REPEAT },
+    )
+    expect(
+      same.comparison.verdict === 'REGRESSION' && same.comparison.severity === 'critical',
+      JSON.stringify(same.comparison.metrics),
+    ).toBe(false)
 
     // The lost index: every lookup scans the whole table. Caught, and as critical (≥ 25 % worse
     // at the near end of the 95 % interval), on latency and on throughput.
-    const ab = await runAB({ ...load, name: 'dispatch lookup A/B' }, { reference: lookup(pool, 'runs_released'), candidate: lookup(pool, 'runs_candidate') }, { repeat: REPEAT })
+    const ab = await runAB(
+      { ...load, name: 'dispatch lookup A/B' },
+      { reference: lookup(pool, 'runs_released'), candidate: lookup(pool, 'runs_candidate') },
+      { repeat: REPEAT },
+    )
     expect(ab.comparison.verdict).toBe('REGRESSION')
     expect(ab.comparison.severity).toBe('critical')
     const p50 = ab.comparison.metrics.find((m) => m.metric === 'latency.p50')!

@@ -1,13 +1,15 @@
-import { mergeRepetitions } from '../baselines/repetitions.ts'
+import { mergeRepetitions } from '../run/repetitions.ts'
 import type { Workflow } from '../engine/context.ts'
-import { emitResult } from '../engine/result-sink.ts'
-import { runLoad } from '../engine/run-load.ts'
-import { PerfConfigError, type ConfigProblem } from '../errors.ts'
-import type { RunResult } from '../metrics/result.ts'
-import { compileThresholds, type ThresholdsInput } from '../thresholds/define.ts'
-import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
+import { emitResult } from '../run/sinks.ts'
+import { runLoad } from '../run/run-load.ts'
+import { PerfConfigError } from '../core/errors.ts'
+import type { RunResult } from '../core/result.ts'
+import { compileThresholds } from '../thresholds/define.ts'
+import { type ThresholdsInput } from '../core/load-config.ts'
+import type { ThresholdOutcome } from '../core/result.ts'
 import { evaluateOnResult } from '../thresholds/on-result.ts'
-import { parseDuration } from '../config/duration.ts'
+import { parseOptions } from '../config/zod-problems.ts'
+import { capacityOptionsSchema } from './capacity-schema.ts'
 
 export interface CapacityOptions {
   /** Thresholds every step must meet, e.g. { latency: ['p(95)<100ms'], errors: ['rate<0.01'] }. */
@@ -49,32 +51,40 @@ export interface CapacityResult {
   result: RunResult
 }
 
-function validate(o: CapacityOptions): ConfigProblem[] {
-  const problems: ConfigProblem[] = []
-  if (!(o.start > 0)) problems.push({ path: 'start', message: 'must be a rate above 0' })
-  if (!(o.max >= o.start)) problems.push({ path: 'max', message: `must be at least start (${o.start})` })
-  if (o.factor !== undefined && !(o.factor > 1)) problems.push({ path: 'factor', message: 'must be above 1' })
-  if (o.stepDuration !== undefined && !(parseDuration(o.stepDuration)! > 0)) problems.push({ path: 'stepDuration', message: `cannot parse ${JSON.stringify(o.stepDuration)}: use '5s'` })
-  problems.push(...compileThresholds(o.slo, 'slo').problems)
-  return problems
-}
-
 /**
  * Steps the arrival rate up by `factor` while the SLO holds, then bisects between the last rate
  * that held and the first that failed: the knee. Bounded in steps and so in time.
  */
 export async function findCapacity(options: CapacityOptions, workflow: Workflow): Promise<CapacityResult> {
-  const problems = validate(options)
-  if (problems.length) throw new PerfConfigError(problems, 'findCapacity options')
+  const checked = parseOptions(capacityOptionsSchema, options)
+  if (!checked.ok) throw new PerfConfigError(checked.problems, 'findCapacity options')
   const { defs } = compileThresholds(options.slo, 'slo')
-  const { start, max, factor = 2, precision = 0.05, maxSteps = 14, maxVUs = 2000, stepDuration = '5s' } = options
+  const { start, max, factor, precision, maxSteps, maxVUs, stepDuration } = checked.data
   const steps: CapacityStep[] = []
   const runs: RunResult[] = []
   const step = async (rate: number): Promise<CapacityStep> => {
-    const r = await runLoad({ executor: 'constant-arrival-rate', rate: Math.round(rate * 1000) / 1000, duration: stepDuration, maxVUs, name: `${options.name ?? 'capacity'} @ ${Math.round(rate)}/s` }, workflow, { attach: false })
+    const r = await runLoad(
+      {
+        executor: 'constant-arrival-rate',
+        rate: Math.round(rate * 1000) / 1000,
+        duration: stepDuration,
+        maxVUs,
+        name: `${options.name ?? 'capacity'} @ ${Math.round(rate)}/s`,
+      },
+      workflow,
+      { attach: false },
+    )
     runs.push(r)
     const outcomes = evaluateOnResult(r, defs)
-    const s: CapacityStep = { rate, pass: outcomes.every((o) => o.ok), throughput: r.throughput, p95: r.latency.p95, errorRate: r.errors.rate, dropped: r.dropped, failed: outcomes.filter((o) => !o.ok) }
+    const s: CapacityStep = {
+      rate,
+      pass: outcomes.every((o) => o.ok),
+      throughput: r.throughput,
+      p95: r.latency.p95,
+      errorRate: r.errors.rate,
+      dropped: r.dropped,
+      failed: outcomes.filter((o) => !o.ok),
+    }
     steps.push(s)
     return s
   }
@@ -95,11 +105,20 @@ export async function findCapacity(options: CapacityOptions, workflow: Workflow)
     else bad = mid
   }
   const result = mergeRepetitions(runs)
-  emitResult(result)
+  await emitResult(result)
   const failing = bad !== undefined ? steps.find((s) => s.rate === bad) : undefined
   return {
     capacity: good,
-    ...(failing ? { firstFailing: { rate: failing.rate, reasons: failing.failed.map((f) => `${f.metric} ${f.expression} (actual ${f.actual === null ? '-' : Math.round(f.actual * 1000) / 1000})`) } } : {}),
+    ...(failing
+      ? {
+          firstFailing: {
+            rate: failing.rate,
+            reasons: failing.failed.map(
+              (f) => `${f.metric} ${f.expression} (actual ${f.actual === null ? '-' : Math.round(f.actual * 1000) / 1000})`,
+            ),
+          },
+        }
+      : {}),
     steps,
     result,
   }

@@ -1,18 +1,10 @@
 import type { TestContext } from 'vitest'
 import { perfTest, type PerfFixtures } from '../runtime/perf-test.ts'
-
-export type MatrixValue = string | number
+import type { MatrixTag, MatrixValue } from '../core/result.ts'
 export type Cell<D extends Record<string, readonly MatrixValue[]>> = { [K in keyof D]: D[K][number] } & { name: string }
 
 /** What a cell's body gets: the run fixture (its results tagged with the cell) and faults. */
 export type MatrixContext = Pick<PerfFixtures, 'run' | 'faults'> & Pick<TestContext, 'task' | 'signal' | 'skip'>
-
-/** Which matrix and cell a result belongs to; set on results of runs inside a matrix test. */
-export interface MatrixTag {
-  matrix: string
-  cell: Record<string, MatrixValue>
-  dimensions: string[]
-}
 
 function product(dimensions: Record<string, readonly MatrixValue[]>): Record<string, MatrixValue>[] {
   return Object.entries(dimensions).reduce<Record<string, MatrixValue>[]>(

@@ -1,5 +1,5 @@
 import os from 'node:os'
-import type { InfraUsed } from '../metrics/result.ts'
+import type { InfraUsed } from '../core/result.ts'
 
 /** Where a baseline was measured: enough to tell when two runs are not comparable. */
 export interface EnvironmentFingerprint {
@@ -58,7 +58,8 @@ export function fingerprint(infra: InfraUsed[] = []): EnvironmentFingerprint {
 export function environmentDifferences(baseline: EnvironmentFingerprint, current: EnvironmentFingerprint): string[] {
   const out: string[] = []
   const field = (name: keyof EnvironmentFingerprint) => {
-    if (JSON.stringify(baseline[name]) !== JSON.stringify(current[name])) out.push(`${name}: ${JSON.stringify(baseline[name])} → ${JSON.stringify(current[name])}`)
+    if (JSON.stringify(baseline[name]) !== JSON.stringify(current[name]))
+      out.push(`${name}: ${JSON.stringify(baseline[name])} → ${JSON.stringify(current[name])}`)
   }
   for (const name of ['cpuModel', 'cpus', 'memoryGB', 'os', 'arch', 'node', 'infra'] as const) field(name)
   return out

@@ -2,12 +2,15 @@
 import { realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { PerfError } from '../errors.ts'
-import type { PerfTestEntry } from '../reporters/collect.ts'
-import { normalizeEntries } from '../reporters/normalize.ts'
+import { PerfError } from '../core/errors.ts'
+import { redact } from '../core/redact.ts'
+import { readResults } from './read-results.ts'
 import { reportCommand } from './report.ts'
 import { compareCommand } from './compare.ts'
 import { driverCommand } from './driver.ts'
+import { abCommand } from './ab.ts'
+
+export { readResults }
 
 const USAGE = `Usage: vitest-perf <command> [options]
 
@@ -21,33 +24,26 @@ Commands:
                           each run against its committed baseline; exits 1 on a regression
       --format text|md      md for a pull-request comment
       --alpha <p>           significance level (default 0.01)
+  ab --base <git ref> [-- <vitest args>]
+                          the selected perf tests of the base revision and of the work tree,
+                          in turns repetition by repetition (ABBA), judged in pairs; exits 1 on
+                          a regression or a failed test (docs/baselines.md)
+      --out <dir>           folder for report.md, results.json, the Vitest logs (default perf-results/ab)
+      --alpha <p>           significance level (default 0.01)
+      --normalize           when the machine probe says one side ran on a slower machine, scale
+                            the head's timings by it instead of holding them back as INCONCLUSIVE
+      --timeout <s>         longest wait for one turn (default 600)
   driver --redis <url>    serve distributed runs (docs/distributed.md) until SIGINT/SIGTERM
       --id <name>           driver name (default: host-pid)
       --prefix <p>          Redis key prefix, as distributed.prefix (default vitest-perf)
       --runs <n>            exit after n runs
+      --key-file <file>     key signing the control plane (default: VITEST_PERF_DRIVER_KEY)
+      --root <dir>          load modules only under this folder (default: the working directory)
+      --give-up <duration>  exit 1 when Redis stays unreachable this long between runs (default 5m)
 
 Options:
   -h, --help              show this help
   -v, --version           print the version`
-
-export async function readResults(file: string): Promise<PerfTestEntry[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (cause) {
-    throw new PerfError('PERF_RESULTS_UNREADABLE', `Cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? String(cause)}). Run the perf tests first; the reporter writes perf-results/results.json.`)
-  }
-  let parsed: { version?: unknown; tests?: unknown }
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw new PerfError('PERF_RESULTS_UNREADABLE', `${file} is not valid JSON. It may have been cut short or edited by hand; run the perf tests again to rewrite it.`)
-  }
-  if (parsed.version !== 1 || !Array.isArray(parsed.tests)) {
-    throw new PerfError('PERF_RESULTS_UNREADABLE', `${file} is not a vitest-perf results file of version 1 (found version ${JSON.stringify(parsed.version)}).`)
-  }
-  return normalizeEntries(parsed.tests)
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -63,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'report') return reportCommand(rest, readResults)
   if (command === 'compare') return compareCommand(rest, readResults)
   if (command === 'driver') return driverCommand(rest)
+  if (command === 'ab') return abCommand(rest)
   console.error(`vitest-perf: unknown command "${command}".\n\n${USAGE}`)
   return 2
 }
@@ -79,7 +76,11 @@ if (isEntryPoint()) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      console.error(error instanceof PerfError ? `${error.code}: ${error.message}` : error)
+      console.error(
+        error instanceof PerfError
+          ? `${error.code}: ${error.message}`
+          : redact(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      )
       process.exitCode = 1
     },
   )

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { parseDuration } from './duration.ts'
-
-const DURATION_HINT = "use '30s', '1m30s', '500ms', '1h' or a number of milliseconds"
+import { DURATION_HINT, parseDuration } from '../core/duration.ts'
+import type { ExecutorName, LoadConfig, ResolvedLoadConfig } from '../core/load-config.ts'
+import { MAX_TIMER_MS } from './limits.ts'
 
 /** A duration written as a string or a number of milliseconds, normalised to ms. */
 export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -10,15 +10,26 @@ export const duration = z.union([z.number(), z.string()]).transform((value, ctx)
     ctx.addIssue({ code: 'custom', message: `cannot parse duration ${JSON.stringify(value)}: ${DURATION_HINT}` })
     return z.NEVER
   }
+  // Node fires a longer timer after 1 ms: a '1000h' run would end at once, reported as completed.
+  if (ms > MAX_TIMER_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `is ${JSON.stringify(value)}, past the timers' limit of 596h (2^31−1 ms); use a shorter duration`,
+    })
+    return z.NEVER
+  }
   return ms
 })
 
 const positiveDuration = duration.refine((ms) => ms > 0, { message: 'must be longer than 0' })
-const count = (what: string) => z.number({ message: `${what} must be a number` }).int(`${what} must be a whole number`)
+// A missing option says so rather than "must be a number".
+const numberNamed = (what: string) =>
+  z.number({ error: (issue) => (issue.input === undefined ? 'is required' : `${what} must be a number`) })
+const count = (what: string) => numberNamed(what).int(`${what} must be a whole number`)
 const vus = count('vus').min(1, 'vus must be at least 1')
 const stage = z.strictObject({ duration: duration, target: count('target').min(0, 'target must be 0 or more') })
 const stages = z.array(stage).min(1, 'stages must list at least one { duration, target }')
-const rateStage = z.strictObject({ duration: duration, target: z.number({ message: 'target must be a number' }).min(0, 'target must be 0 or more') })
+const rateStage = z.strictObject({ duration: duration, target: numberNamed('target').min(0, 'target must be 0 or more') })
 const rateStages = z.array(rateStage).min(1, 'stages must list at least one { duration, target }')
 
 /** Drivers in other processes or machines, coordinated through Redis (docs/distributed.md). */
@@ -35,17 +46,37 @@ export const distributedSchema = z.strictObject({
   /** A lost driver fails the run, or its share moves to the drivers left. */
   onDriverLost: z.enum(['fail', 'rebalance']).default('fail'),
   /** REST API on the coordinator while the run lasts (list runs, live stats, stop). */
-  api: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).optional(),
+  api: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(0),
+      /** Bearer token the API requires (default: a random one per server, printed with its URL). */
+      token: z.string().min(16, 'must have at least 16 characters').optional(),
+    })
+    .optional(),
+  /** File holding the key that signs the control plane (default: VITEST_PERF_DRIVER_KEY). */
+  keyFile: z.string().min(1).optional(),
 })
 
-const common = {
+/** The options of a whole run: at the top of a config with scenarios, never inside a scenario. */
+export const runWideOptions = {
   /** Label for reports; perfTest uses the test name when missing. */
   name: z.string().optional(),
-  gracefulStop: duration.default(10_000),
   thresholds: z.unknown().optional(),
   /** Worker threads sharing the load (each its own event loop); the workflow must be a load module. */
   workers: count('workers').min(1, 'workers must be at least 1').max(64, 'workers must be at most 64').optional(),
   distributed: distributedSchema.optional(),
+  /** Lifts the limits on VUs, rates and run length (docs/configuration.md, "Limits"); the timers' 596 h stay. */
+  unbounded: z.boolean().optional(),
+}
+
+const common = {
+  name: runWideOptions.name,
+  gracefulStop: duration.default(10_000),
+  thresholds: runWideOptions.thresholds,
+  workers: runWideOptions.workers,
+  distributed: runWideOptions.distributed,
+  unbounded: runWideOptions.unbounded,
 }
 
 const openModel = {
@@ -53,6 +84,8 @@ const openModel = {
   preAllocatedVUs: count('preAllocatedVUs').min(1, 'preAllocatedVUs must be at least 1').optional(),
   maxVUs: count('maxVUs').min(1, 'maxVUs must be at least 1').default(100),
   overload: z.enum(['drop', 'queue']).default('drop'),
+  /** With overload 'queue': at most this many arrivals wait for a VU; later ones are dropped and counted. */
+  maxQueue: count('maxQueue').min(1, 'maxQueue must be at least 1').default(10_000),
 }
 
 export const executorSchemas = {
@@ -85,7 +118,7 @@ export const executorSchemas = {
   }),
   'constant-arrival-rate': z.strictObject({
     executor: z.literal('constant-arrival-rate'),
-    rate: z.number({ message: 'rate must be a number' }).positive('rate must be greater than 0'),
+    rate: numberNamed('rate').positive('rate must be greater than 0'),
     duration: positiveDuration,
     ...openModel,
     ...common,
@@ -106,30 +139,18 @@ export const executorSchemas = {
     ...common,
   }),
 } as const
-
-export type ExecutorName = keyof typeof executorSchemas
 export const EXECUTORS = Object.keys(executorSchemas) as ExecutorName[]
 
-type Parsed<K extends ExecutorName> = Omit<z.output<(typeof executorSchemas)[K]>, 'thresholds'>
-export type ConstantVusConfig = Parsed<'constant-vus'>
-export type RampingVusConfig = Parsed<'ramping-vus'>
-export type SharedIterationsConfig = Parsed<'shared-iterations'>
-export type PerVuIterationsConfig = Parsed<'per-vu-iterations'>
-/** `phase` (0–1, set when a rate is split across shards) offsets the arrivals so shards interleave. */
-export type ConstantArrivalRateConfig = Parsed<'constant-arrival-rate'> & { preAllocatedVUs: number; phase?: number }
-export type RampingArrivalRateConfig = Parsed<'ramping-arrival-rate'> & { preAllocatedVUs: number; phase?: number }
-export type DistributedConfig = z.output<typeof distributedSchema>
-export type FixedIntervalConfig = Parsed<'fixed-interval'>
-
-/** A validated load config: durations in milliseconds, defaults filled in. */
-export type ResolvedLoadConfig =
-  | ConstantVusConfig
-  | RampingVusConfig
-  | SharedIterationsConfig
-  | PerVuIterationsConfig
-  | ConstantArrivalRateConfig
-  | RampingArrivalRateConfig
-  | FixedIntervalConfig
-
-/** What users write: durations as '30s' strings or milliseconds. */
-export type LoadConfig = { [K in ExecutorName]: z.input<(typeof executorSchemas)[K]> }[ExecutorName]
+// The hand-written types in core/load-config.ts are what users see; these checks fail the
+// typecheck when a schema and its type drift apart (an option added to one only).
+type Flat<T> = T extends object ? { [K in keyof T]-?: [Flat<T[K]>, undefined extends T[K] ? 'optional' : 'required'] } : T
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends <T>() => T extends Flat<B> ? 1 : 2 ? true : false
+type Check<T extends true> = T
+type Output<K extends ExecutorName> = Omit<z.output<(typeof executorSchemas)[K]>, 'thresholds'>
+type Input<K extends ExecutorName> = Omit<z.input<(typeof executorSchemas)[K]>, 'thresholds'>
+type Resolved<K extends ExecutorName> = Omit<Extract<ResolvedLoadConfig, { executor: K }>, 'phase' | 'preAllocatedVUs'> &
+  (K extends 'constant-arrival-rate' | 'ramping-arrival-rate' ? { preAllocatedVUs?: number } : unknown)
+type Written<K extends ExecutorName> = Omit<Extract<LoadConfig, { executor: K }>, 'thresholds'>
+export type SchemaMatchesTypes =
+  | Check<Same<{ [K in ExecutorName]: Output<K> }, { [K in ExecutorName]: Resolved<K> }>>
+  | Check<Same<{ [K in ExecutorName]: Input<K> }, { [K in ExecutorName]: Written<K> }>>

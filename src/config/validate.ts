@@ -1,8 +1,11 @@
-import type { z } from 'zod'
-import { PerfConfigError, type ConfigProblem } from '../errors.ts'
+import { z } from 'zod'
+import { PerfConfigError, type ConfigProblem } from '../core/errors.ts'
 import { compileThresholds } from '../thresholds/define.ts'
 import type { ThresholdDef } from '../thresholds/define.ts'
-import { EXECUTORS, executorSchemas, type ExecutorName, type ResolvedLoadConfig } from './schemas.ts'
+import { EXECUTORS, executorSchemas } from './schemas.ts'
+import { type ExecutorName, type ResolvedLoadConfig, type ResolvedRunConfig } from '../core/load-config.ts'
+import { didYouMean, parseOptions } from './zod-problems.ts'
+import { limitProblems } from './limits.ts'
 
 /** Metrics the recorder keeps per second, so windowed thresholds can use them. */
 const WINDOWED_METRICS = new Set(['latency', 'service_time', 'errors', 'iterations', 'dropped', 'throughput'])
@@ -11,15 +14,20 @@ const WINDOWED_METRICS = new Set(['latency', 'service_time', 'errors', 'iteratio
  * VITEST_PERF_DURATION_SCALE stretches every duration of a run (duration, stages, maxDuration) so
  * one soak test runs 2 minutes in CI and 24 hours overnight without code changes.
  */
-function readDurationScale(problems: ConfigProblem[]): number {
+const durationScaleSchema = z
+  .string()
+  .refine((text) => Number.isFinite(Number(text)) && Number(text) > 0, {
+    error: (issue) => `is "${String(issue.input)}"; use a positive number such as 0.1 or 720`,
+  })
+  .transform(Number)
+
+export function readDurationScale(problems: ConfigProblem[]): number {
   const raw = process.env.VITEST_PERF_DURATION_SCALE
   if (raw === undefined || raw === '') return 1
-  const scale = Number(raw)
-  if (!Number.isFinite(scale) || scale <= 0) {
-    problems.push({ path: 'VITEST_PERF_DURATION_SCALE', message: `is "${raw}"; use a positive number such as 0.1 or 720` })
-    return 1
-  }
-  return scale
+  const scale = parseOptions(durationScaleSchema, raw, { prefix: 'VITEST_PERF_DURATION_SCALE' })
+  if (scale.ok) return scale.data
+  problems.push(...scale.problems)
+  return 1
 }
 
 /**
@@ -31,54 +39,67 @@ export function durationScale(): number {
   return readDurationScale([])
 }
 
-function scaleDurations(config: Record<string, unknown>, scale: number): void {
+export function scaleDurations(config: Record<string, unknown>, scale: number): void {
   if (scale === 1) return
-  for (const key of ['duration', 'maxDuration'] as const) if (typeof config[key] === 'number') config[key] = (config[key] as number) * scale
-  if (Array.isArray(config.stages)) config.stages = (config.stages as { duration: number }[]).map((s) => ({ ...s, duration: s.duration * scale }))
+  for (const key of ['duration', 'maxDuration', 'startTime'] as const)
+    if (typeof config[key] === 'number') config[key] = (config[key] as number) * scale
+  if (Array.isArray(config.stages))
+    config.stages = (config.stages as { duration: number }[]).map((s) => ({ ...s, duration: s.duration * scale }))
 }
 
-export interface ValidatedLoad {
-  config: ResolvedLoadConfig
+export interface ValidatedLoad<C extends ResolvedRunConfig = ResolvedLoadConfig> {
+  config: C
   thresholds: ThresholdDef[]
+  /** Thresholds that can never fail, as written: printed as warnings, they fail nothing. */
+  warnings: ConfigProblem[]
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined
-  return value
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code !== 'unrecognized_keys' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) return 'is required'
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling against docs/executors.md`
-  }
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required'
-  if (issue.code === 'invalid_value' && 'values' in issue) {
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-  }
-  return issue.message
-}
+export type LoadCheck = z.core.$RefinementCtx<ResolvedLoadConfig>
 
 /** Checks that cannot be expressed per field: bounds, VU pools. */
-function crossFieldProblems(config: ResolvedLoadConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = []
-  if ((config.executor === 'constant-vus' || config.executor === 'fixed-interval') && config.duration === undefined && config.iterations === undefined) {
-    problems.push({ path: 'duration', message: `unbounded run: ${config.executor} needs a duration and/or an iterations cap, e.g. duration: '30s'` })
+export function crossFieldChecks(config: ResolvedLoadConfig, ctx: LoadCheck): void {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+  if (
+    (config.executor === 'constant-vus' || config.executor === 'fixed-interval') &&
+    config.duration === undefined &&
+    config.iterations === undefined
+  ) {
+    problem('duration', `unbounded run: ${config.executor} needs a duration and/or an iterations cap, e.g. duration: '30s'`)
   }
   if (config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') {
     if (config.preAllocatedVUs !== undefined && config.preAllocatedVUs > config.maxVUs) {
-      problems.push({ path: 'preAllocatedVUs', message: `is ${config.preAllocatedVUs} but maxVUs is ${config.maxVUs}; raise maxVUs or lower preAllocatedVUs` })
+      problem('preAllocatedVUs', `is ${config.preAllocatedVUs} but maxVUs is ${config.maxVUs}; raise maxVUs or lower preAllocatedVUs`)
     }
   }
   if ((config.executor === 'ramping-vus' || config.executor === 'ramping-arrival-rate') && config.stages.every((s) => s.duration === 0)) {
-    problems.push({ path: 'stages', message: 'unbounded run: the stages add up to 0s; give at least one stage a duration' })
+    problem('stages', 'unbounded run: the stages add up to 0s; give at least one stage a duration')
   }
-  return problems
+}
+
+export const executorNameSchema = z.enum(EXECUTORS as [ExecutorName, ...ExecutorName[]], {
+  error: (issue) => {
+    if (issue.input === undefined) return `is required; use one of ${EXECUTORS.join(', ')}`
+    const near = typeof issue.input === 'string' ? didYouMean(issue.input, EXECUTORS) : []
+    return `unknown executor ${JSON.stringify(issue.input)}; ${near.length > 0 ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? The executors are` : 'use one of'} ${EXECUTORS.join(', ')}`
+  },
+})
+
+// Refined copies: executorSchemas stay plain objects, so the docs generator and tests can extend them.
+const checkedSchemas = Object.fromEntries(
+  EXECUTORS.map((name) => [
+    name,
+    executorSchemas[name].superRefine((config, ctx) => crossFieldChecks(config as ResolvedLoadConfig, ctx as LoadCheck)),
+  ]),
+) as unknown as Record<ExecutorName, z.ZodType<unknown>>
+
+/** Windowed thresholds on what the recorder does not keep per second. */
+export function windowProblems(defs: ThresholdDef[]): ConfigProblem[] {
+  return defs
+    .filter((def) => def.parsed.windowMs !== undefined && !WINDOWED_METRICS.has(def.metric))
+    .map((def) => ({
+      path: `thresholds.${def.metric}`,
+      message: `"${def.parsed.source}": windows ("over …") work on the built-in metrics ${[...WINDOWED_METRICS].join(', ')} only; drop the window or use a built-in metric`,
+    }))
 }
 
 /**
@@ -87,30 +108,22 @@ function crossFieldProblems(config: ResolvedLoadConfig): ConfigProblem[] {
  */
 export function validateLoadConfig(input: unknown): ValidatedLoad {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new PerfConfigError([{ path: '', message: `expected an object like { executor: 'constant-vus', vus: 10, duration: '30s' }, got ${JSON.stringify(input)}` }])
+    throw new PerfConfigError([
+      { path: '', message: `expected an object like { executor: 'constant-vus', vus: 10, duration: '30s' }, got ${JSON.stringify(input)}` },
+    ])
   }
   const record = input as Record<string, unknown>
   const problems: ConfigProblem[] = []
-  const { defs, problems: thresholdProblems } = compileThresholds(record.thresholds ?? {}, 'thresholds')
-  const executor = record.executor
-  if (typeof executor !== 'string' || !(EXECUTORS as string[]).includes(executor)) {
-    const got = executor === undefined ? 'is required' : `unknown executor ${JSON.stringify(executor)}`
-    problems.push({ path: 'executor', message: `${got}; use one of ${EXECUTORS.join(', ')}` })
-    throw new PerfConfigError([...problems, ...thresholdProblems])
-  }
-  const parsed = executorSchemas[executor as ExecutorName].safeParse(input)
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: issuePath(issue.path), message: describeIssue(issue, input) })
-  }
+  const { defs, problems: thresholdProblems, warnings } = compileThresholds(record.thresholds ?? {}, 'thresholds')
+  const executor = parseOptions(executorNameSchema, record.executor, { prefix: 'executor' })
+  // Without a known executor there is no schema to check the rest against.
+  if (!executor.ok) throw new PerfConfigError([...executor.problems, ...thresholdProblems])
+  const parsed = parseOptions(checkedSchemas[executor.data], input)
+  if (!parsed.ok) problems.push(...parsed.problems)
   problems.push(...thresholdProblems)
   const scale = readDurationScale(problems)
-  for (const def of defs) {
-    if (def.parsed.windowMs !== undefined && !WINDOWED_METRICS.has(def.metric)) {
-      problems.push({ path: `thresholds.${def.metric}`, message: `"${def.parsed.source}": windows ("over …") work on the built-in metrics ${[...WINDOWED_METRICS].join(', ')} only; drop the window or use a built-in metric` })
-    }
-  }
-  if (parsed.success) problems.push(...crossFieldProblems(parsed.data as ResolvedLoadConfig))
-  if (problems.length > 0) throw new PerfConfigError(problems)
+  problems.push(...windowProblems(defs))
+  if (problems.length > 0 || !parsed.ok) throw new PerfConfigError(problems)
 
   const config = { ...(parsed.data as Record<string, unknown>) }
   delete config.thresholds
@@ -118,5 +131,31 @@ export function validateLoadConfig(input: unknown): ValidatedLoad {
   if (config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') {
     config.preAllocatedVUs ??= Math.min(config.maxVUs as number, 10)
   }
-  return { config: config as ResolvedLoadConfig, thresholds: defs }
+  const limits = limitProblems(config as unknown as ResolvedLoadConfig)
+  if (limits.length > 0) throw new PerfConfigError(limits)
+  return { config: config as unknown as ResolvedLoadConfig, thresholds: defs, warnings }
+}
+
+/**
+ * Checks a config that was already resolved and split (a shard's part, as a driver receives it)
+ * with the same schemas and cross-field checks as validateLoadConfig, without scaling it again.
+ */
+export function validateShardConfig(input: unknown): { ok: true; config: ResolvedLoadConfig } | { ok: false; problems: ConfigProblem[] } {
+  const executor = parseOptions(executorNameSchema, (input as { executor?: unknown } | null)?.executor, { prefix: 'executor' })
+  if (!executor.ok) return { ok: false, problems: executor.problems }
+  // A split open model carries its phase; shards never get thresholds, workers or distributed.
+  const schema = executorSchemas[executor.data]
+    .extend({ phase: z.number().min(0).max(1).optional() })
+    .superRefine((config, ctx) => crossFieldChecks(config as ResolvedLoadConfig, ctx as LoadCheck))
+  const parsed = parseOptions(schema, input)
+  if (!parsed.ok) return parsed
+  const config = parsed.data as Record<string, unknown>
+  const problems: ConfigProblem[] = []
+  for (const key of ['thresholds', 'workers', 'distributed'])
+    if (config[key] !== undefined) problems.push({ path: key, message: 'is not part of a shard' })
+  if (problems.length > 0) return { ok: false, problems }
+  if ((config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate') && config.preAllocatedVUs === undefined) {
+    config.preAllocatedVUs = Math.min(config.maxVUs as number, 10)
+  }
+  return { ok: true, config: config as unknown as ResolvedLoadConfig }
 }

@@ -25,7 +25,14 @@ export const IDLE_HEARTBEAT_MS = 1000
 export const STREAM_MAXLEN = 10_000
 
 export function connect(url: string): Redis {
-  return new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: 'vitest-perf' })
+  return new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    connectionName: 'vitest-perf',
+    // Reconnect forever, backing off to one attempt every 5 s; drivers decide when to give up.
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
+  })
 }
 
 /** The fields of one stream entry as an object. */
@@ -33,11 +40,6 @@ export function fields(list: string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1]
   return out
-}
-
-/** Redacts a password in a Redis URL for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
 }
 
 type Entries = [id: string, fields: string[]][]

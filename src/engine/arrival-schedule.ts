@@ -74,6 +74,12 @@ export class ArrivalSchedule {
     this.f *= factor
   }
 
+  /** How many planned starts next() has still to give. */
+  remaining(): number {
+    const total = this.countAt(this.totalMs)
+    return Math.max(0, Math.ceil((total - this.a) * this.f + this.b - this.phase) - this.k)
+  }
+
   /** The next planned start in ms from the start, or undefined when the schedule is over. */
   next(): number | undefined {
     const k = this.a + (this.k + this.phase - this.b) / this.f

@@ -1,4 +1,4 @@
-import { sleep } from './clock.ts'
+import { sleep, yieldToEventLoop } from '../core/clock.ts'
 import type { Runtime, Vu } from './runtime.ts'
 
 export interface ClosedLoopOptions {
@@ -16,10 +16,10 @@ const YIELD_EVERY_MS = 10
  */
 export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOptions): Promise<void> {
   const { claim, pauseMs = 0 } = options
-  const { recorder, workflow, endAt } = rt
+  const { recorder, workflow, endAt, clock } = rt
   const ctx = vu.ctx
   rt.activeVUs++
-  let last = performance.now()
+  let last = clock.now()
   try {
     // The iteration is inlined (not vu.iterate()) because each extra async layer costs a
     // microtask hop per iteration, a third of the engine's overhead on a noop workflow.
@@ -28,10 +28,10 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
       // Workflows that never wait on I/O would starve timers and messages (stop, progress): yield.
       if (last - rt.yieldedAt >= YIELD_EVERY_MS) {
         rt.yieldedAt = last
-        await new Promise(setImmediate)
+        await yieldToEventLoop(clock)
         if (rt.stopping) return
       }
-      const start = performance.now()
+      const start = clock.now()
       if (start >= endAt || (claim !== undefined && !claim(vu))) return
       ctx.iteration = rt.started++
       ctx.vuIteration = vu.count
@@ -44,15 +44,15 @@ export async function runClosedVu(rt: Runtime, vu: Vu, options: ClosedLoopOption
         failed = true
         error = e
       }
-      const end = performance.now()
+      const end = clock.now()
       last = end
       rt.inflight--
       vu.count++
       if (!rt.hard) recorder.recordIteration(start, start, end, failed, error)
       if (pauseMs > 0) {
         // No iteration could start after a pause that reaches the end: stop now, not a tick later.
-        if (performance.now() + pauseMs >= endAt) return
-        await sleep(pauseMs, rt.stopSignal)
+        if (clock.now() + pauseMs >= endAt) return
+        await sleep(pauseMs, rt.stopSignal, clock)
       }
     }
   } finally {
@@ -70,7 +70,7 @@ export async function runClosedVus(rt: Runtime, count: number, options: ClosedLo
   rt.setRebalancer(({ vus }) => {
     for (let i = 0; i < vus; i++) loops.push(runClosedVu(rt, rt.newVu(), options))
   })
-  for (let done = 0; done < loops.length; ) {
+  for (let done = 0; done < loops.length;) {
     const n = loops.length
     await Promise.all(loops.slice(done, n))
     done = n

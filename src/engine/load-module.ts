@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { PerfError } from '../errors.ts'
+import { PerfError } from '../core/errors.ts'
 import type { Workflow } from './context.ts'
 
 /**
@@ -27,6 +27,9 @@ export interface LoadModule<D = unknown> {
 /** A load module's factory: called once per worker or driver, returns the workflow. */
 export type LoadFactory<D = unknown> = (data: D) => Workflow | Promise<Workflow>
 
+/** The workflows of a run with scenarios, by scenario name: functions, or load modules for workers and drivers. */
+export type ScenarioWorkflows<S extends string = string> = Record<S, Workflow | LoadModule>
+
 /** A LoadModule as it travels to workers and drivers. */
 export interface LoadModuleRef {
   href: string
@@ -50,15 +53,25 @@ export async function loadWorkflow(ref: LoadModuleRef): Promise<Workflow> {
   try {
     mod = (await import(ref.href)) as Record<string, unknown>
   } catch (cause) {
-    throw new PerfError('PERF_LOAD_MODULE', `Cannot import the load module ${ref.href}: ${String((cause as Error)?.message ?? cause)}. Check the path (it must exist where the worker or driver runs); TypeScript modules need Node ≥ 22.18.`, { cause })
+    throw new PerfError(
+      'PERF_LOAD_MODULE',
+      `Cannot import the load module ${ref.href}: ${String((cause as Error)?.message ?? cause)}. Check the path (it must exist where the worker or driver runs); TypeScript modules need Node ≥ 22.18.`,
+      { cause },
+    )
   }
   const factory = mod[ref.export]
   if (typeof factory !== 'function') {
-    throw new PerfError('PERF_LOAD_MODULE', `The load module ${ref.href} has no function export "${ref.export}" (found: ${Object.keys(mod).join(', ') || 'no exports'}). Export a factory: export default function load(data) { return async (ctx) => { … } }`)
+    throw new PerfError(
+      'PERF_LOAD_MODULE',
+      `The load module ${ref.href} has no function export "${ref.export}" (found: ${Object.keys(mod).join(', ') || 'no exports'}). Export a factory: export default function load(data) { return async (ctx) => { … } }`,
+    )
   }
   const workflow = await (factory as LoadFactory)(ref.data)
   if (typeof workflow !== 'function') {
-    throw new PerfError('PERF_LOAD_MODULE', `The factory "${ref.export}" of ${ref.href} returned ${workflow === null ? 'null' : typeof workflow}, not a workflow; it must return the iteration function: return async (ctx) => { … }`)
+    throw new PerfError(
+      'PERF_LOAD_MODULE',
+      `The factory "${ref.export}" of ${ref.href} returned ${workflow === null ? 'null' : typeof workflow}, not a workflow; it must return the iteration function: return async (ctx) => { … }`,
+    )
   }
   return workflow as Workflow
 }

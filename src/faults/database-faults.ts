@@ -1,3 +1,4 @@
+import { importOptional } from '../core/optional-package.ts'
 import { PerfFaultError } from './proxy-errors.ts'
 import type { ServiceFixture } from '../infra/types.ts'
 import type { Fault } from './fault.ts'
@@ -5,7 +6,7 @@ import type { Fault } from './fault.ts'
 type Closeable = { end(): Promise<void> }
 
 async function pgClient(url: string) {
-  const { default: pg } = await import('pg')
+  const { default: pg } = await importOptional<typeof import('pg')>('pg', 'a database fault on postgres')
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
   c.on('error', () => {})
   await c.connect()
@@ -13,7 +14,7 @@ async function pgClient(url: string) {
 }
 
 async function mysqlConn(url: string) {
-  const mysql = await import('mysql2/promise')
+  const mysql = await importOptional<typeof import('mysql2/promise')>('mysql2/promise', 'a database fault on mysql')
   const c = await mysql.createConnection({ uri: url, connectTimeout: 5000 })
   c.on('error', () => {})
   return c
@@ -35,7 +36,7 @@ async function closeAll(list: Closeable[]): Promise<void> {
 export function connectionExhaustion(db: ServiceFixture, options: { connections?: number } = {}): Fault {
   const held: Closeable[] = []
   let grabber: NodeJS.Timeout | undefined
-  let grabbing = false
+  let grab: Promise<unknown> | undefined
   return {
     name: `connection exhaustion (${db.service})`,
     async start() {
@@ -44,19 +45,23 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
         const c = await pgClient(db.url)
         held.push(c)
         const max = Number((await c.query('show max_connections')).rows[0].max_connections)
-        const used = Number((await c.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n)
+        const used = Number(
+          (await c.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n,
+        )
         free = max - used
       } else if (db.service === 'mysql') {
         const c = await mysqlConn(db.url)
         held.push(c)
         const [[max]] = (await c.query('select @@max_connections as n')) as unknown as [[{ n: number }]]
-        const [[used]] = (await c.query("select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'")) as unknown as [[{ n: string }]]
+        const [[used]] = (await c.query(
+          "select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'",
+        )) as unknown as [[{ n: string }]]
         // A SUPER user may open one connection beyond the limit.
         free = Number(max.n) - Number(used.n) + 1
       } else return unsupported('connectionExhaustion', db.service)
       const want = Math.min(free, options.connections ?? free)
       const open = (): Promise<Closeable> => (db.service === 'postgres' ? pgClient(db.url) : mysqlConn(db.url))
-      for (let opened = 0; opened < want; ) {
+      for (let opened = 0; opened < want;) {
         const batch = Math.min(10, want - opened)
         const results = await Promise.allSettled(Array.from({ length: batch }, () => open()))
         for (const r of results) if (r.status === 'fulfilled') held.push(r.value)
@@ -68,22 +73,49 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
       // connections race ours for the last slots: keep taking every slot that frees up, so the
       // server stays full for the whole fault (each refused attempt costs the server little).
       grabber = setInterval(() => {
-        if (grabbing) return
-        grabbing = true
-        open().then(
-          (c) => {
-            if (grabber === undefined) void c.end().catch(() => {})
-            else held.push(c)
-          },
-          () => {},
-        ).finally(() => (grabbing = false))
+        if (grab) return
+        grab = open()
+          .then(
+            (c) => {
+              if (grabber === undefined) return c.end().catch(() => {})
+              held.push(c)
+            },
+            () => {},
+          )
+          .finally(() => (grab = undefined))
       }, 10)
     },
     async stop() {
       clearInterval(grabber)
       grabber = undefined
+      await grab
       await closeAll(held)
+      // The server frees a slot only once the backend behind a closed connection has exited:
+      // resolve when a new connection gets in, so the next line of a test can connect.
+      if (db.service === 'postgres' || db.service === 'mysql')
+        await waitForConnection(() => (db.service === 'postgres' ? pgClient(db.url) : mysqlConn(db.url)), db.service)
     },
+  }
+}
+
+const RECONNECT_WITHIN_MS = 10_000
+
+async function waitForConnection(open: () => Promise<Closeable>, service: string): Promise<void> {
+  const deadline = performance.now() + RECONNECT_WITHIN_MS
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      const c = await open()
+      await c.end().catch(() => {})
+      return
+    } catch (e) {
+      if (performance.now() >= deadline) {
+        throw new PerfFaultError(
+          'PERF_FAULT_NOT_RECOVERED',
+          `connectionExhaustion(${service}).stop(): the server still refuses new connections ${RECONNECT_WITHIN_MS / 1000} s after the held ones were closed (${(e as Error).message}); check for other clients holding connections`,
+        )
+      }
+      await new Promise((r) => setTimeout(r, wait))
+    }
   }
 }
 
@@ -173,11 +205,15 @@ export function killConnections(db: ServiceFixture): Fault {
     async start() {
       if (db.service === 'postgres') {
         const c = await pgClient(db.url)
-        await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.database]).finally(() => c.end())
+        await c
+          .query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.database])
+          .finally(() => c.end())
       } else if (db.service === 'mysql') {
         const c = await mysqlConn(db.url)
         try {
-          const [rows] = await c.query('select id from information_schema.processlist where db = ? and id <> connection_id()', [db.database])
+          const [rows] = await c.query('select id from information_schema.processlist where db = ? and id <> connection_id()', [
+            db.database,
+          ])
           for (const { id } of rows as { id: number }[]) await c.query(`kill ${Number(id)}`).catch(() => {})
         } finally {
           await c.end()

@@ -22,7 +22,7 @@ const open = new Set<TcpProxy>()
 
 /**
  * An in-process TCP proxy in front of one server, with Toxiproxy's toxics. Create it with
- * startProxy() or withProxy(); it listens on 127.0.0.1 only.
+ * startProxy(); it listens on 127.0.0.1 only.
  */
 export class TcpProxy implements AsyncDisposable {
   readonly host = HOST
@@ -63,19 +63,25 @@ export class TcpProxy implements AsyncDisposable {
     this.assertUsable(`addToxic(${JSON.stringify(options?.type)})`)
     const spec = validateToxic(options)
     if (this.specs.has(spec.name)) {
-      throw new PerfFaultError('PERF_FAULT_TOXIC_EXISTS', `A toxic named "${spec.name}" is already on the proxy ${this.describe()}. Give the new one another name ({ name: '${spec.name}_2', … }) or remove the old one first (proxy.removeToxic('${spec.name}')).`)
+      throw new PerfFaultError(
+        'PERF_FAULT_TOXIC_EXISTS',
+        `A toxic named "${spec.name}" is already on the proxy ${this.describe()}. Give the new one another name ({ name: '${spec.name}_2', … }) or remove the old one first (proxy.removeToxic('${spec.name}')).`,
+      )
     }
     this.specs.set(spec.name, spec)
     if (spec.type === 'down') this.syncDown()
     else for (const c of this.connections) c.addToxic(spec)
-    return Object.assign({ ...spec }, {
-      remove: () => {
-        if (this.specs.get(spec.name) === spec && !this.closing) this.removeToxic(spec.name)
+    return Object.assign(
+      { ...spec },
+      {
+        remove: () => {
+          if (this.specs.get(spec.name) === spec && !this.closing) this.removeToxic(spec.name)
+        },
+        [Symbol.dispose]() {
+          this.remove()
+        },
       },
-      [Symbol.dispose]() {
-        this.remove()
-      },
-    })
+    )
   }
 
   /** Removes a toxic by name; data it holds (latency, bandwidth) goes on at once, in order. */
@@ -84,7 +90,10 @@ export class TcpProxy implements AsyncDisposable {
     const spec = this.specs.get(name)
     if (!spec) {
       const names = [...this.specs.keys()]
-      throw new PerfFaultError('PERF_FAULT_TOXIC_UNKNOWN', `No toxic named "${name}" on the proxy ${this.describe()}; it has ${names.length === 0 ? 'none' : names.map((n) => `"${n}"`).join(', ')}. Toxics are named <type>_<stream> unless given a name.`)
+      throw new PerfFaultError(
+        'PERF_FAULT_TOXIC_UNKNOWN',
+        `No toxic named "${name}" on the proxy ${this.describe()}; it has ${names.length === 0 ? 'none' : names.map((n) => `"${n}"`).join(', ')}. Toxics are named <type>_<stream> unless given a name.`,
+      )
     }
     this.specs.delete(name)
     if (spec.type === 'down') this.syncDown()
@@ -112,13 +121,20 @@ export class TcpProxy implements AsyncDisposable {
   /** `fixtureUrl` (default: the url of the upstream given to startProxy) with host and port replaced by the proxy's. */
   url(fixtureUrl: string | undefined = this.fixtureUrl): string {
     if (fixtureUrl === undefined) {
-      throw new PerfFaultError('PERF_FAULT_PROXY_INVALID', `proxy.url() needs a URL to rewrite: pass one (proxy.url(postgres.url)) or start the proxy with the fixture itself (startProxy({ upstream: postgres })).`)
+      throw new PerfFaultError(
+        'PERF_FAULT_PROXY_INVALID',
+        `proxy.url() needs a URL to rewrite: pass one (proxy.url(postgres.url)) or start the proxy with the fixture itself (startProxy({ upstream: postgres })).`,
+      )
     }
     let parsed: URL
     try {
       parsed = new URL(fixtureUrl)
     } catch (cause) {
-      throw new PerfFaultError('PERF_FAULT_PROXY_INVALID', `proxy.url() cannot parse "${fixtureUrl}" as a URL; pass a URL like postgres://user@127.0.0.1:5432/db.`, { cause })
+      throw new PerfFaultError(
+        'PERF_FAULT_PROXY_INVALID',
+        `proxy.url() cannot parse "${fixtureUrl}" as a URL; pass a URL like postgres://user@127.0.0.1:5432/db.`,
+        { cause },
+      )
     }
     parsed.hostname = this.host
     parsed.port = String(this.port)
@@ -153,11 +169,16 @@ export class TcpProxy implements AsyncDisposable {
 
   private readonly accept = (client: Socket): void => {
     this.total++
-    const connection = new ProxyConnection(client, this.upstream, this.toxics().filter((s) => s.type !== 'down'), (done) => {
-      this.connections.delete(done)
-      this.closedBytes.upstream += done.up.bytes
-      this.closedBytes.downstream += done.down.bytes
-    })
+    const connection = new ProxyConnection(
+      client,
+      this.upstream,
+      this.toxics().filter((s) => s.type !== 'down'),
+      (done) => {
+        this.connections.delete(done)
+        this.closedBytes.upstream += done.up.bytes
+        this.closedBytes.downstream += done.down.bytes
+      },
+    )
     this.connections.add(connection)
   }
 
@@ -181,7 +202,11 @@ export class TcpProxy implements AsyncDisposable {
     return new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (this.server === server) this.server = undefined
-        this.listenError = new PerfFaultError('PERF_FAULT_PROXY_LISTEN', `The fault proxy for ${this.upstream.host}:${this.upstream.port} cannot listen on ${HOST}:${this.port} (${error.code ?? error.message}). ${error.code === 'EADDRINUSE' ? 'Another process holds the port: leave listen.port out to get a free one.' : 'Pick another listen.port or leave it out.'}`, { cause: error })
+        this.listenError = new PerfFaultError(
+          'PERF_FAULT_PROXY_LISTEN',
+          `The fault proxy for ${this.upstream.host}:${this.upstream.port} cannot listen on ${HOST}:${this.port} (${error.code ?? error.message}). ${error.code === 'EADDRINUSE' ? 'Another process holds the port: leave listen.port out to get a free one.' : 'Pick another listen.port or leave it out.'}`,
+          { cause: error },
+        )
         reject(this.listenError)
       })
       server.listen(this.port, HOST, () => {
@@ -193,7 +218,11 @@ export class TcpProxy implements AsyncDisposable {
   }
 
   private assertUsable(call: string): void {
-    if (this.closing) throw new PerfFaultError('PERF_FAULT_PROXY_CLOSED', `${call} on the fault proxy ${this.describe()}, which is closed. Faults end with their scope (withProxy callback, await using block): make the call inside it.`)
+    if (this.closing)
+      throw new PerfFaultError(
+        'PERF_FAULT_PROXY_CLOSED',
+        `${call} on the fault proxy ${this.describe()}, which is closed. Faults end with their scope (withProxy callback, await using block): make the call inside it.`,
+      )
     if (this.listenError) throw this.listenError
   }
 
@@ -202,20 +231,23 @@ export class TcpProxy implements AsyncDisposable {
   }
 }
 
-/** Starts a fault proxy in front of `upstream` (e.g. a database fixture). Close it, or use `await using`. */
+/**
+ * Starts a fault proxy in front of `upstream` (e.g. a database fixture): the one way to get a
+ * proxy. Close it, or use `await using`; the `faults` fixture's startProxy closes it after the test.
+ */
 export async function startProxy(options: ProxyOptions): Promise<TcpProxy> {
   const { upstream, listenPort } = validateProxyOptions(options)
   return TcpProxy.start(upstream, listenPort)
 }
 
-/** Runs `fn` with a proxy in front of `upstream` and closes the proxy however `fn` ends. */
+/** startProxy() for code without `await using`: runs `fn` with a proxy and closes it however `fn` ends. */
 export async function withProxy<T>(upstream: ProxyUpstream | ProxyOptions, fn: (proxy: TcpProxy) => T | Promise<T>): Promise<T> {
   const options = typeof upstream === 'object' && upstream !== null && 'upstream' in upstream ? upstream : { upstream }
   await using proxy = await startProxy(options)
   return await fn(proxy)
 }
 
-/** Closes every proxy still open in this process (for fixture teardown and afterEach hooks). */
+/** Closes every proxy still open in this process, those of beforeAll too (for an afterAll or a global teardown). */
 export async function closeAllProxies(): Promise<number> {
   const proxies = [...open]
   await Promise.all(proxies.map((p) => p.close()))

@@ -1,21 +1,13 @@
-import type { RunResult, TimelinePoint } from '../metrics/result.ts'
-import { median } from '../baselines/stats.ts'
-import type { FaultWindow } from './schedule.ts'
+import type { RunResult, TimelinePoint } from '../core/result.ts'
+import { median } from '../core/stats.ts'
+import type { FaultWindow } from '../core/result.ts'
+import type { FaultImpact } from '../core/result.ts'
 
 export interface RecoveryBounds {
   /** The error rate may exceed the pre-fault one by this much (absolute, default 0.01). */
   errorRate?: number
   /** p95 may be this many times the pre-fault one (default 1.5). */
   p95Factor?: number
-}
-
-export interface FaultImpact extends FaultWindow {
-  /** Iterations and failures in the seconds the fault was active. */
-  iterations: number
-  errors: number
-  before: { errorRate: number; p95: number }
-  /** ms from the end of the fault to the end of the first second back within bounds; null: never. */
-  recoveryMs: number | null
 }
 
 const rate = (ps: TimelinePoint[]) => {
@@ -36,7 +28,13 @@ export function analyseFaults(timeline: TimelinePoint[], windows: FaultWindow[],
     const after = timeline.filter((p) => p.t + p.ms / 1000 > w.end && p.iterations > 0)
     const good = after.find((p) => rate([p]) <= pre.errorRate + slack && (Number.isNaN(pre.p95) || p.p95 <= pre.p95 * p95Factor + 1))
     const recoveryMs = good ? Math.max(0, Math.round((good.t + good.ms / 1000 - w.end) * 1000)) : null
-    return { ...w, iterations: during.reduce((s, p) => s + p.iterations, 0), errors: during.reduce((s, p) => s + p.errors, 0), before: pre, recoveryMs }
+    return {
+      ...w,
+      iterations: during.reduce((s, p) => s + p.iterations, 0),
+      errors: during.reduce((s, p) => s + p.errors, 0),
+      before: pre,
+      recoveryMs,
+    }
   })
 }
 

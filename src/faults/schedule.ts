@@ -1,7 +1,11 @@
-import { parseDuration } from '../config/duration.ts'
-import { PerfConfigError, type ConfigProblem } from '../errors.ts'
+import type { FaultWindow } from '../core/result.ts'
+import { realClock, type Clock, type Timer } from '../core/clock.ts'
+import { parseDuration } from '../core/duration.ts'
+import { PerfConfigError, type ConfigProblem } from '../core/errors.ts'
 import type { Fault } from './fault.ts'
-import { seededRandom } from '../baselines/stats.ts'
+import { faultPlanListSchema } from './schedule-schema.ts'
+import { parseOptions } from '../config/zod-problems.ts'
+import { seededRandom } from '../core/random.ts'
 
 /** A fault started `at` into a run and stopped `duration` later. */
 export interface ScheduledFault {
@@ -52,61 +56,44 @@ export function expandPlan(plan: FaultPlan[], plannedMs: number, scale = 1): Sch
   return out
 }
 
-/** When a fault was active, in seconds since the start of the run. */
-export interface FaultWindow {
-  name: string
-  start: number
-  end: number
-  /** Set when the fault could not be started or stopped. */
-  error?: string
-}
-
+/** Every problem of a fault plan, each with its path (`faults[2].duration`). */
 export function validateSchedule(faults: FaultPlan[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = []
-  faults.forEach((f, i) => {
-    if (isRandom(f)) {
-      if (!(f.failureRate >= 0 && f.failureRate <= 1)) problems.push({ path: `faults[${i}].failureRate`, message: `must be a probability from 0 to 1, got ${JSON.stringify(f.failureRate)}` })
-      if (f.slot !== undefined && !(parseDuration(f.slot)! > 0)) problems.push({ path: `faults[${i}].slot`, message: `cannot parse ${JSON.stringify(f.slot)}: use '1s'` })
-      if (typeof f.fault?.start !== 'function' || typeof f.fault?.stop !== 'function') problems.push({ path: `faults[${i}].fault`, message: 'must be a fault: faults.connectionExhaustion(postgres), faults.cpuPressure({ threads: 1 }), …' })
-      return
-    }
-    if (parseDuration(f.at) === undefined) problems.push({ path: `faults[${i}].at`, message: `cannot parse ${JSON.stringify(f.at)}: use '10s'` })
-    if (!(parseDuration(f.duration)! > 0)) problems.push({ path: `faults[${i}].duration`, message: `cannot parse ${JSON.stringify(f.duration)}: use '5s'` })
-    if (typeof f.fault?.start !== 'function' || typeof f.fault?.stop !== 'function') problems.push({ path: `faults[${i}].fault`, message: 'must be a fault: faults.connectionExhaustion(postgres), faults.cpuPressure({ threads: 1 }), …' })
-  })
-  return problems
+  const checked = parseOptions(faultPlanListSchema, faults, { prefix: 'faults' })
+  return checked.ok ? [] : checked.problems
 }
 
-/** Starts and stops scheduled faults on the run's clock; finish() stops whatever is still active. */
+/**
+ * Starts and stops scheduled faults on the run's clock; finish() stops whatever is still active.
+ * A window is the plan, half-open: `{ at: '7s', duration: '4s' }` is [7 s, 11 s), whatever the
+ * timers' lateness or the time a fault takes to stop (cut short when the run ends first).
+ */
 export class FaultSchedule {
   readonly windows: FaultWindow[] = []
-  private readonly timers: NodeJS.Timeout[] = []
-  private readonly active = new Set<{ fault: Fault; window: FaultWindow; stopping?: Promise<void> }>()
+  private readonly timers: Timer[] = []
+  private readonly active = new Set<Entry>()
   private readonly t0: number
+  private readonly clock: Clock
 
-  constructor(t0: number, faults: ScheduledFault[]) {
+  constructor(t0: number, faults: ScheduledFault[], clock: Clock = realClock) {
     const problems = validateSchedule(faults)
     if (problems.length) throw new PerfConfigError(problems, 'fault schedule')
     this.t0 = t0
+    this.clock = clock
     for (const f of faults) {
       const at = parseDuration(f.at)!
       const duration = parseDuration(f.duration)!
-      this.timers.push(setTimeout(() => void this.begin(f.fault, duration), Math.max(0, t0 + at - performance.now())))
+      this.timers.push(clock.setTimeout(() => void this.begin(f.fault, at, duration), Math.max(0, t0 + at - clock.now())))
     }
   }
 
-  private now(): number {
-    return Math.round(performance.now() - this.t0) / 1000
-  }
-
-  private async begin(fault: Fault, duration: number): Promise<void> {
+  private async begin(fault: Fault, at: number, duration: number): Promise<void> {
     // The same fault in two windows that touch: the first stops before the second starts.
     for (const e of this.active) if (e.fault === fault) await this.end(e)
-    const window: FaultWindow = { name: fault.name, start: this.now(), end: NaN }
+    const window: FaultWindow = { name: fault.name, start: seconds(at), end: seconds(at + duration) }
     this.windows.push(window)
-    const entry: { fault: Fault; window: FaultWindow; stopping?: Promise<void> } = { fault, window }
+    const entry: Entry = { fault, window }
     this.active.add(entry)
-    this.timers.push(setTimeout(() => void this.end(entry), duration))
+    this.timers.push(this.clock.setTimeout(() => void this.end(entry), Math.max(0, this.t0 + at + duration - this.clock.now())))
     try {
       await fault.start()
     } catch (e) {
@@ -114,22 +101,34 @@ export class FaultSchedule {
     }
   }
 
-  private end(entry: { fault: Fault; window: FaultWindow; stopping?: Promise<void> }): Promise<void> {
+  private end(entry: Entry): Promise<void> {
+    // Stopped before its planned end (the run ended): the window ends now.
+    entry.window.end = Math.min(entry.window.end, seconds(this.clock.now() - this.t0))
     entry.stopping ??= (async () => {
       try {
         await entry.fault.stop()
       } catch (e) {
         entry.window.error = `${entry.window.error ? `${entry.window.error}; ` : ''}stop failed: ${(e as Error).message}`
       }
-      entry.window.end = this.now()
       this.active.delete(entry)
     })()
     return entry.stopping
   }
 
   async finish(): Promise<FaultWindow[]> {
-    for (const t of this.timers) clearTimeout(t)
+    for (const t of this.timers) this.clock.clearTimeout(t)
     await Promise.all([...this.active].map((e) => this.end(e)))
     return this.windows
   }
+}
+
+interface Entry {
+  fault: Fault
+  window: FaultWindow
+  stopping?: Promise<void>
+}
+
+/** ms → s, rounded to the ms so windows compare exactly with the timeline's seconds. */
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000
 }

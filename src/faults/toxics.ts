@@ -251,13 +251,21 @@ class SlowCloseStage extends Stage {
 /** The stage that applies a (validated, non-`down`) toxic on one direction of one connection. */
 export function createStage(spec: ToxicSpec, next: Sink, control: ConnectionControl): Stage {
   switch (spec.type) {
-    case 'latency': return new LatencyStage(next, control, (spec as ToxicSpec<'latency'>).attributes)
-    case 'bandwidth': return new BandwidthStage(next, control, (spec as ToxicSpec<'bandwidth'>).attributes)
-    case 'slicer': return new SlicerStage(next, control, (spec as ToxicSpec<'slicer'>).attributes)
-    case 'timeout': return new TimeoutStage(next, control, (spec as ToxicSpec<'timeout'>).attributes)
-    case 'limit_data': return new LimitDataStage(next, control, (spec as ToxicSpec<'limit_data'>).attributes)
-    case 'reset_peer': return new ResetPeerStage(next, control, (spec as ToxicSpec<'reset_peer'>).attributes)
-    case 'slow_close': return new SlowCloseStage(next, control, (spec as ToxicSpec<'slow_close'>).attributes)
-    case 'down': throw new Error('down is a state of the proxy, not a stage')
+    case 'latency':
+      return new LatencyStage(next, control, (spec as ToxicSpec<'latency'>).attributes)
+    case 'bandwidth':
+      return new BandwidthStage(next, control, (spec as ToxicSpec<'bandwidth'>).attributes)
+    case 'slicer':
+      return new SlicerStage(next, control, (spec as ToxicSpec<'slicer'>).attributes)
+    case 'timeout':
+      return new TimeoutStage(next, control, (spec as ToxicSpec<'timeout'>).attributes)
+    case 'limit_data':
+      return new LimitDataStage(next, control, (spec as ToxicSpec<'limit_data'>).attributes)
+    case 'reset_peer':
+      return new ResetPeerStage(next, control, (spec as ToxicSpec<'reset_peer'>).attributes)
+    case 'slow_close':
+      return new SlowCloseStage(next, control, (spec as ToxicSpec<'slow_close'>).attributes)
+    case 'down':
+      throw new Error('down is a state of the proxy, not a stage')
   }
 }

@@ -3,7 +3,7 @@ import type { Tags } from '../metrics/registry.ts'
 import { buildOptions, compileRequest, type ClientDefaults, type CompiledRequest } from './compile.ts'
 import { PerfHttpUsageError } from './errors.ts'
 import { ConnectionPool } from './connections.ts'
-import { Exchange, type ClientState } from './exchange.ts'
+import { Exchange, InflightList, type ClientState } from './exchange.ts'
 import { guardedLookup } from './hosts.ts'
 import { resolveClientOptions } from './options.ts'
 import type { TemplateVars } from './template.ts'
@@ -14,7 +14,7 @@ export const MAX_ENDPOINTS = 500
 const MAX_CACHED_PATHS = 1000
 const TEMPLATE = Symbol('vitest-perf.http.template')
 
-type Sendable = RequestSpec | RequestTemplate
+export type Sendable = RequestSpec | RequestTemplate
 
 /**
  * HTTP/1.1 load client on undici Clients (keep-alive, optional pipelining) with per-endpoint
@@ -46,7 +46,7 @@ export class HttpClient implements AsyncDisposable {
         connect: { timeout: o.timeouts.connect, ...(o.via === 'localhost' ? { lookup: guardedLookup } : {}) },
       },
     })
-    this.state = { origin: o.origin, timeouts: o.timeouts, inflight: new Set(), pool: this.pool }
+    this.state = { origin: o.origin, timeouts: o.timeouts, inflight: new InflightList(), pool: this.pool }
     this.defaults = { headers: o.headers, throwOnCheck: o.throwOnCheck, tagsFor: (endpoint, extra) => this.tagsFor(endpoint, extra) }
   }
 
@@ -110,7 +110,12 @@ export class HttpClient implements AsyncDisposable {
     await this.close()
   }
 
-  private simple(method: string, path: string, ctx: IterationContext | undefined, options: RequestOptions | undefined): Promise<HttpResponse> {
+  private simple(
+    method: string,
+    path: string,
+    ctx: IterationContext | undefined,
+    options: RequestOptions | undefined,
+  ): Promise<HttpResponse> {
     let compiled: CompiledRequest
     try {
       compiled = this.compiled(method, path, options)
@@ -153,13 +158,22 @@ export class HttpClient implements AsyncDisposable {
       }
     }
     if (ctx !== undefined && ctx.signal !== this.lastSignal) this.watch(ctx.signal)
-    const dispatchOpts = opts
-    return new Promise<HttpResponse>((resolve, reject) => {
-      const ex = new Exchange(this.state, c, dispatchOpts, size, ctx, resolve, reject)
-      if (ctx?.signal.aborted) return ex.fail(abortError(ctx.signal))
-      this.state.inflight.add(ex)
-      this.pool.dispatch(ex)
-    })
+    // The executor is a plain function, not a closure: no context is allocated per request.
+    const promise = new Promise<HttpResponse>(captureResolvers)
+    const resolve = capturedResolve!
+    const reject = capturedReject!
+    capturedResolve = capturedReject = undefined
+    try {
+      const ex = new Exchange(this.state, c, opts, size, ctx, resolve, reject)
+      if (ctx?.signal.aborted) ex.fail(abortError(ctx.signal))
+      else {
+        this.state.inflight.add(ex)
+        this.pool.dispatch(ex)
+      }
+    } catch (err) {
+      reject(err)
+    }
+    return promise
   }
 
   /** One listener per run signal: at the hard stop every request in flight is aborted. */
@@ -167,9 +181,13 @@ export class HttpClient implements AsyncDisposable {
     this.lastSignal = signal
     if (this.watched.has(signal)) return
     this.watched.add(signal)
-    signal.addEventListener('abort', () => {
-      for (const ex of this.state.inflight) ex.abort(abortError(signal))
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const ex of this.state.inflight.toArray()) ex.abort(abortError(signal))
+      },
+      { once: true },
+    )
   }
 
   private tagsFor(endpoint: string, extra: Tags | undefined): Tags {
@@ -188,6 +206,14 @@ export class HttpClient implements AsyncDisposable {
     }
     return tags
   }
+}
+
+let capturedResolve: ((res: HttpResponse) => void) | undefined
+let capturedReject: ((err: unknown) => void) | undefined
+
+function captureResolvers(resolve: (res: HttpResponse) => void, reject: (err: unknown) => void): void {
+  capturedResolve = resolve
+  capturedReject = reject
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -1,10 +1,11 @@
-import { parseDuration } from '../config/duration.ts'
+import { parseOptions } from '../config/zod-problems.ts'
 import type { IterationContext } from '../engine/context.ts'
-import type { ConfigProblem } from '../errors.ts'
 import type { Tags } from '../metrics/registry.ts'
 import { compileChecks, type CompiledChecks } from './checks.ts'
 import { PerfHttpConfigError } from './errors.ts'
-import { badTagValue, endpointOf, fillTemplate, parseTemplate, type TemplateVars, type TextTemplate } from './template.ts'
+import type { ResponseSeries } from './metrics.ts'
+import { requestSpecSchema, requestUnknownKey } from './request-schema.ts'
+import { endpointOf, fillTemplate, parseTemplate, type TemplateVars, type TextTemplate } from './template.ts'
 import type { RequestSpec } from './types.ts'
 
 type Fn<T> = (ctx: IterationContext | undefined, vars: TemplateVars | undefined) => T
@@ -38,6 +39,8 @@ export interface CompiledRequest {
   readonly json: Fn<unknown> | undefined
   readonly vars: ((ctx: IterationContext | undefined) => TemplateVars) | undefined
   readonly timeout: number | undefined
+  /** The metric series of the last run this request was sent in (http/metrics.ts). */
+  series: ResponseSeries | undefined
 }
 
 export interface ClientDefaults {
@@ -46,46 +49,27 @@ export interface ClientDefaults {
   tagsFor: (endpoint: string, extra: Tags | undefined) => Tags
 }
 
-const METHOD = /^[A-Za-z!#$%&'*+.^_`|~0-9-]+$/
 const encoder = new TextEncoder()
 
 export function compileRequest(spec: RequestSpec, defaults: ClientDefaults, subject: string): CompiledRequest {
-  const problems: ConfigProblem[] = []
-  if (typeof spec !== 'object' || spec === null) throw new PerfHttpConfigError([{ path: '', message: 'must be an object like { method, path }' }], subject)
+  const checked = parseOptions(requestSpecSchema, spec, { unknownKey: requestUnknownKey })
+  if (!checked.ok) throw new PerfHttpConfigError(checked.problems, subject)
   const method = (spec.method ?? 'GET').toUpperCase()
-  if (typeof spec.method !== 'undefined' && (typeof spec.method !== 'string' || !METHOD.test(spec.method))) problems.push({ path: 'method', message: `must be an HTTP method such as 'GET' or 'POST', got ${JSON.stringify(spec.method)}` })
-
-  let path: CompiledRequest['path'] = parseTemplate('/')
-  if (typeof spec.path === 'function') {
-    path = spec.path
-    if (spec.tag === undefined) problems.push({ path: 'tag', message: 'is required when path is a function, so the endpoint tag has a stable name (e.g. tag: "/orders/:id"); or use a template path "/orders/{id}"' })
-  } else if (typeof spec.path === 'string' && spec.path.startsWith('/')) path = parseTemplate(spec.path)
-  else problems.push({ path: 'path', message: `must start with "/" (the origin is the client's URL), got ${JSON.stringify(spec.path)}` })
-
-  if (spec.tag !== undefined && typeof spec.tag !== 'string') problems.push({ path: 'tag', message: `must be a string, got ${typeof spec.tag}` })
-  checkTags(spec.tags, problems)
-  if (spec.vars !== undefined && typeof spec.vars !== 'function') problems.push({ path: 'vars', message: 'must be a function (ctx) => ({ name: value })' })
-
-  const headers = compileHeaders(spec.headers, defaults.headers, problems)
+  const path: CompiledRequest['path'] = typeof spec.path === 'function' ? spec.path : parseTemplate(spec.path)
+  const headers = compileHeaders(spec.headers, defaults.headers)
   let body: CompiledRequest['body']
   let json: CompiledRequest['json']
-  if (spec.json !== undefined && spec.body !== undefined) problems.push({ path: 'json', message: 'give either body or json, not both' })
   if (spec.json !== undefined) {
     if (typeof spec.json === 'function') json = spec.json as Fn<unknown>
     else body = encoder.encode(JSON.stringify(spec.json))
   } else if (typeof spec.body === 'string') body = parseTemplate(spec.body)
-  else if (spec.body instanceof Uint8Array || typeof spec.body === 'function') body = spec.body
-  else if (spec.body !== undefined) problems.push({ path: 'body', message: `must be a string, a Uint8Array or a function returning one, got ${typeof spec.body}` })
-  if (spec.json !== undefined && Array.isArray(headers) && !headers.some((h) => h.name === 'content-type')) headers.push({ name: 'content-type', value: parseTemplate('application/json') })
+  else body = spec.body
+  if (spec.json !== undefined && Array.isArray(headers) && !headers.some((h) => h.name === 'content-type'))
+    headers.push({ name: 'content-type', value: parseTemplate('application/json') })
 
-  const checks = compileChecks(spec.check, 'check', problems)
-  const timeout = spec.timeout === undefined ? undefined : parseDuration(spec.timeout)
-  if (spec.timeout !== undefined && (timeout === undefined || timeout <= 0)) problems.push({ path: 'timeout', message: `cannot parse duration ${JSON.stringify(spec.timeout)}: use '5s', '500ms' or a number of milliseconds` })
+  const checks = compileChecks(spec.check)
+  const timeout = checked.data.timeout
   const endpoint = typeof spec.tag === 'string' ? spec.tag : typeof path === 'function' ? '' : endpointOf(path.source)
-  const badEndpoint = typeof spec.tag !== 'string' && typeof path === 'function' ? undefined : badTagValue(endpoint)
-  if (badEndpoint !== undefined) problems.push({ path: 'tag', message: `the endpoint tag ${badEndpoint}; pass tag: '/a-name' for this request` })
-  if (problems.length > 0) throw new PerfHttpConfigError(problems, subject)
-
   const compiled: CompiledRequest = {
     method,
     source: typeof spec.path === 'string' ? spec.path : '',
@@ -102,49 +86,39 @@ export function compileRequest(spec: RequestSpec, defaults: ClientDefaults, subj
     json,
     vars: spec.vars,
     timeout,
+    series: undefined,
   }
-  const varies = typeof path === 'function' || path.names.length > 0 || typeof headers === 'function' || headers.some((h) => h.value.names.length > 0) || json !== undefined || typeof body === 'function' || (body !== undefined && !(body instanceof Uint8Array) && body.names.length > 0)
+  const varies =
+    typeof path === 'function' ||
+    path.names.length > 0 ||
+    typeof headers === 'function' ||
+    headers.some((h) => h.value.names.length > 0) ||
+    json !== undefined ||
+    typeof body === 'function' ||
+    (body !== undefined && !(body instanceof Uint8Array) && body.names.length > 0)
   if (varies) return compiled
   const { opts, size } = buildOptions(compiled, undefined, undefined)
   if (typeof opts.body === 'string') opts.body = encoder.encode(opts.body)
   return { ...compiled, fixed: Object.freeze(opts), fixedSize: size }
 }
 
-const TAG_NAME = /^[\w.-]+$/
-
-function checkTags(tags: unknown, problems: ConfigProblem[]): void {
-  if (tags === undefined) return
-  if (typeof tags !== 'object' || tags === null) return void problems.push({ path: 'tags', message: 'must be an object of string values' })
-  for (const [name, value] of Object.entries(tags)) {
-    if (!TAG_NAME.test(name) || name === 'endpoint') problems.push({ path: `tags.${name}`, message: name === 'endpoint' ? 'endpoint is set by tag, not tags' : 'tag names are letters, digits, _ . -' })
-    else if (typeof value !== 'string') problems.push({ path: `tags.${name}`, message: `must be a string, got ${typeof value}` })
-    else {
-      const bad = badTagValue(value)
-      if (bad !== undefined) problems.push({ path: `tags.${name}`, message: bad })
-    }
-  }
-}
-
-function compileHeaders(input: RequestSpec['headers'], defaults: Record<string, string>, problems: ConfigProblem[]): CompiledRequest['headers'] {
+function compileHeaders(input: RequestSpec['headers'], defaults: Record<string, string>): CompiledRequest['headers'] {
   if (typeof input === 'function') {
     // Client defaults are merged per request, under the function's values.
     if (Object.keys(defaults).length === 0) return input
     return (ctx, vars) => ({ ...defaults, ...input(ctx, vars) })
   }
-  if (input !== undefined && (typeof input !== 'object' || input === null)) {
-    problems.push({ path: 'headers', message: 'must be an object of header values or a function returning one' })
-    return []
-  }
   const merged = new Map<string, string>()
-  for (const [name, value] of [...Object.entries(defaults), ...Object.entries(input ?? {})]) {
-    if (typeof value !== 'string') problems.push({ path: `headers.${name}`, message: `must be a string, got ${typeof value}` })
-    else merged.set(name.toLowerCase(), value)
-  }
+  for (const [name, value] of [...Object.entries(defaults), ...Object.entries(input ?? {})]) merged.set(name.toLowerCase(), value)
   return [...merged].map(([name, value]) => ({ name, value: parseTemplate(value) }))
 }
 
 /** The dispatch options for one request, and its body size in bytes. */
-export function buildOptions(c: CompiledRequest, ctx: IterationContext | undefined, callVars: TemplateVars | undefined): { opts: DispatchOptions; size: number } {
+export function buildOptions(
+  c: CompiledRequest,
+  ctx: IterationContext | undefined,
+  callVars: TemplateVars | undefined,
+): { opts: DispatchOptions; size: number } {
   const fallback = c.vars === undefined ? undefined : c.vars(ctx)
   const path = typeof c.path === 'function' ? checkPath(c.path(ctx, callVars)) : fillTemplate(c.path, callVars, fallback, true, 'path')
   const opts: DispatchOptions = { method: c.method, path }
@@ -177,5 +151,8 @@ export function buildOptions(c: CompiledRequest, ctx: IterationContext | undefin
 
 function checkPath(path: unknown): string {
   if (typeof path === 'string' && path.startsWith('/')) return path
-  throw new PerfHttpConfigError([{ path: 'path', message: `the path function must return a string starting with "/", returned ${JSON.stringify(path)}` }], 'HTTP request')
+  throw new PerfHttpConfigError(
+    [{ path: 'path', message: `the path function must return a string starting with "/", returned ${JSON.stringify(path)}` }],
+    'HTTP request',
+  )
 }

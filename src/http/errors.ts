@@ -1,4 +1,4 @@
-import { formatProblems, PerfError, type ConfigProblem } from '../errors.ts'
+import { formatProblems, PerfError, type ConfigProblem } from '../core/errors.ts'
 
 /** The target is neither loopback nor allowlisted: refused before any socket opens. */
 export class PerfHttpHostError extends PerfError {
@@ -30,7 +30,10 @@ export class PerfHttpCheckError extends PerfError {
   readonly status: number
   readonly failed: readonly string[]
   constructor(request: string, status: number, failed: readonly string[]) {
-    super('PERF_HTTP_CHECK_FAILED', `${request}: check${failed.length === 1 ? '' : 's'} ${failed.map((f) => `"${f}"`).join(', ')} failed (status ${status}). Checks are only counted in the "checks" rate unless throwOnCheck is true; drop throwOnCheck to keep the iteration going.`)
+    super(
+      'PERF_HTTP_CHECK_FAILED',
+      `${request}: check${failed.length === 1 ? '' : 's'} ${failed.map((f) => `"${f}"`).join(', ')} failed (status ${status}). Checks are only counted in the "checks" rate unless throwOnCheck is true; drop throwOnCheck to keep the iteration going.`,
+    )
     this.status = status
     this.failed = failed
   }
@@ -76,26 +79,74 @@ export function requestError(cause: unknown, request: string, timeouts: Timeouts
   switch (kind) {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return new PerfHttpRequestError('PERF_HTTP_CONNECT_TIMEOUT', kind, request, `could not connect within ${timeouts.connect} ms (connectTimeout). Check that the server is up and accepting, or raise connectTimeout.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_CONNECT_TIMEOUT',
+        kind,
+        request,
+        `could not connect within ${timeouts.connect} ms (connectTimeout). Check that the server is up and accepting, or raise connectTimeout.`,
+        cause,
+      )
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return new PerfHttpRequestError('PERF_HTTP_HEADERS_TIMEOUT', kind, request, `no response headers within ${timeouts.headers} ms (headersTimeout). The server is too slow or stuck at this load; raise timeout/headersTimeout or lower the load.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_HEADERS_TIMEOUT',
+        kind,
+        request,
+        `no response headers within ${timeouts.headers} ms (headersTimeout). The server is too slow or stuck at this load; raise timeout/headersTimeout or lower the load.`,
+        cause,
+      )
     case 'UND_ERR_BODY_TIMEOUT':
-      return new PerfHttpRequestError('PERF_HTTP_BODY_TIMEOUT', kind, request, `the response body stalled for more than ${timeouts.body} ms (bodyTimeout). Raise timeout/bodyTimeout or check the server.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_BODY_TIMEOUT',
+        kind,
+        request,
+        `the response body stalled for more than ${timeouts.body} ms (bodyTimeout). Raise timeout/bodyTimeout or check the server.`,
+        cause,
+      )
     case 'ECONNREFUSED':
-      return new PerfHttpRequestError('PERF_HTTP_CONNECTION_REFUSED', kind, request, 'connection refused: nothing listens on that port. Start the server before the run, or check the URL and port.', cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_CONNECTION_REFUSED',
+        kind,
+        request,
+        'connection refused: nothing listens on that port. Start the server before the run, or check the URL and port.',
+        cause,
+      )
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
-      return new PerfHttpRequestError('PERF_HTTP_CONNECTION_CLOSED', kind, request, `the server closed the connection before the response was complete (${detail}). It may have crashed, hit its connection limit or keep-alive timeout.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_CONNECTION_CLOSED',
+        kind,
+        request,
+        `the server closed the connection before the response was complete (${detail}). It may have crashed, hit its connection limit or keep-alive timeout.`,
+        cause,
+      )
     case 'UND_ERR_ABORTED':
     case 'AbortError':
-      return new PerfHttpRequestError('PERF_HTTP_ABORTED', kind, request, `aborted (${detail}). The run's gracefulStop ran out or the client was closed while the request was in flight.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_ABORTED',
+        kind,
+        request,
+        `aborted (${detail}). The run's gracefulStop ran out or the client was closed while the request was in flight.`,
+        cause,
+      )
     case 'UND_ERR_CLOSED':
     case 'UND_ERR_DESTROYED':
-      return new PerfHttpRequestError('PERF_HTTP_CLIENT_CLOSED', kind, request, 'the HTTP client was closed. Close it after runLoad() returns (afterAll), not while a run still uses it.', cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_CLIENT_CLOSED',
+        kind,
+        request,
+        'the HTTP client was closed. Close it after runLoad() returns (afterAll), not while a run still uses it.',
+        cause,
+      )
     case 'UND_ERR_INVALID_ARG':
     case 'UND_ERR_NOT_SUPPORTED':
-      return new PerfHttpRequestError('PERF_HTTP_REQUEST_INVALID', kind, request, `undici rejected the request: ${detail}. Fix the method, path, headers or body.`, cause)
+      return new PerfHttpRequestError(
+        'PERF_HTTP_REQUEST_INVALID',
+        kind,
+        request,
+        `undici rejected the request: ${detail}. Fix the method, path, headers or body.`,
+        cause,
+      )
     default:
       return new PerfHttpRequestError('PERF_HTTP_REQUEST_FAILED', kind, request, `request failed (${kind}: ${detail}).`, cause)
   }

@@ -1,8 +1,10 @@
 import type { Client, Dispatcher } from 'undici'
+import { realClock } from '../core/clock.ts'
 import type { IterationContext } from '../engine/context.ts'
 import type { CompiledRequest, DispatchOptions } from './compile.ts'
 import type { ConnectionPool, PooledRequest } from './connections.ts'
 import { PerfHttpCheckError, requestError } from './errors.ts'
+import { recordFailure, recordResponse } from './metrics.ts'
 import { ReceivedResponse } from './response.ts'
 import type { HttpResponse } from './types.ts'
 
@@ -10,8 +12,40 @@ import type { HttpResponse } from './types.ts'
 export interface ClientState {
   readonly origin: string
   readonly timeouts: { connect: number; headers: number; body: number }
-  readonly inflight: Set<Exchange>
+  readonly inflight: InflightList
   readonly pool: ConnectionPool
+}
+
+/**
+ * The exchanges given a run's ctx and not settled yet, aborted at the hard stop. A list linked
+ * through the exchanges themselves: adding and removing one is two pointer writes, no hashing.
+ */
+export class InflightList {
+  head: Exchange | undefined = undefined
+
+  add(ex: Exchange): void {
+    ex.inflightNext = this.head
+    if (this.head !== undefined) this.head.inflightPrev = ex
+    this.head = ex
+    ex.inflight = true
+  }
+
+  delete(ex: Exchange): void {
+    if (!ex.inflight) return
+    ex.inflight = false
+    const { inflightPrev: prev, inflightNext: next } = ex
+    if (prev === undefined) this.head = next
+    else prev.inflightNext = next
+    if (next !== undefined) next.inflightPrev = prev
+    ex.inflightPrev = ex.inflightNext = undefined
+  }
+
+  /** Every exchange in the list, safe against removals while iterating. */
+  toArray(): Exchange[] {
+    const out: Exchange[] = []
+    for (let ex = this.head; ex !== undefined; ex = ex.inflightNext) out.push(ex)
+    return out
+  }
 }
 
 const NO_HEADERS = Object.freeze({})
@@ -25,6 +59,9 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
   readonly opts: DispatchOptions
   conn: Client | undefined = undefined
   next: Exchange | undefined = undefined
+  inflight = false
+  inflightPrev: Exchange | undefined = undefined
+  inflightNext: Exchange | undefined = undefined
   private readonly state: ClientState
   private readonly req: CompiledRequest
   private readonly reqSize: number
@@ -40,7 +77,15 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
   private abortReason: Error | undefined
   private settled = false
 
-  constructor(state: ClientState, req: CompiledRequest, opts: DispatchOptions, reqSize: number, ctx: IterationContext | undefined, resolve: (res: HttpResponse) => void, reject: (err: unknown) => void) {
+  constructor(
+    state: ClientState,
+    req: CompiledRequest,
+    opts: DispatchOptions,
+    reqSize: number,
+    ctx: IterationContext | undefined,
+    resolve: (res: HttpResponse) => void,
+    reject: (err: unknown) => void,
+  ) {
     this.state = state
     this.req = req
     this.opts = opts
@@ -49,7 +94,7 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
     this.resolve = resolve
     this.reject = reject
     this.chunks = req.keepBody ? [] : undefined
-    this.start = performance.now()
+    this.start = realClock.now()
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -57,7 +102,11 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
     if (this.abortReason !== undefined) controller.abort(this.abortReason)
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = status
     this.headers = headers
   }
@@ -69,19 +118,13 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
 
   onResponseEnd(): void {
     if (this.settled) return
-    const duration = performance.now() - this.start
+    const duration = realClock.now() - this.start
     const { ctx, req, resolve, reject } = this
     this.release()
     const res = new ReceivedResponse(this.status, this.headers, this.size, duration, this.chunks, this.opts, this.state.origin)
     this.headers = NO_HEADERS
     this.chunks = undefined
-    if (ctx !== undefined) {
-      ctx.trend('http_req_duration', duration, req.tags)
-      ctx.counter('http_reqs')
-      ctx.rate('http_req_failed', res.status >= 400)
-      ctx.counter('http_req_size', this.reqSize)
-      ctx.counter('http_res_size', res.size)
-    }
+    if (ctx !== undefined) recordResponse(ctx, req, duration, res.status, this.reqSize, res.size)
     if (req.checks.list.length > 0) runChecks(res, req.checks.list, ctx)
     if (!res.ok && req.throwOnCheck) reject(new PerfHttpCheckError(this.label(), res.status, res.failedChecks))
     else resolve(res)
@@ -93,11 +136,7 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
     this.release()
     this.chunks = undefined
     const error = requestError(this.abortReason ?? err, this.label(), this.state.timeouts)
-    if (ctx !== undefined) {
-      ctx.counter('http_reqs')
-      ctx.rate('http_req_failed', true)
-      ctx.counter('http_req_errors', 1, { kind: error.code, endpoint: this.req.endpoint })
-    }
+    if (ctx !== undefined) recordFailure(ctx, this.req, this.req.endpoint, error.code)
     reject(error)
   }
 

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
-import type { ConfigProblem } from '../errors.ts'
+import type { ConfigProblem } from '../core/errors.ts'
 import { PerfHttpHostError } from './errors.ts'
 
 export const ALLOW_HOSTS_ENV = 'VITEST_PERF_ALLOW_HOSTS'
@@ -25,8 +25,14 @@ export function isLoopbackIp(address: string): boolean {
 /** Parses allowHosts plus the comma-separated env variable; bad entries become problems. */
 export function parseAllowList(allowHosts: readonly unknown[], env: string | undefined, problems: ConfigProblem[]): AllowList {
   const list: AllowList = { names: new Set(), suffixes: [], ips: new BlockList(), entries: [] }
-  const fromEnv = (env ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
-  const all: [string, unknown][] = [...allowHosts.map((h, i) => [`allowHosts[${i}]`, h] as [string, unknown]), ...fromEnv.map((h) => [ALLOW_HOSTS_ENV, h] as [string, unknown])]
+  const fromEnv = (env ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  const all: [string, unknown][] = [
+    ...allowHosts.map((h, i) => [`allowHosts[${i}]`, h] as [string, unknown]),
+    ...fromEnv.map((h) => [ALLOW_HOSTS_ENV, h] as [string, unknown]),
+  ]
   for (const [path, raw] of all) {
     const problem = addEntry(list, raw)
     if (problem !== undefined) problems.push({ path, message: problem })
@@ -34,9 +40,18 @@ export function parseAllowList(allowHosts: readonly unknown[], env: string | und
   return list
 }
 
+/** Why `raw` cannot be an allowHosts entry, or undefined when it can (for the options schema). */
+export function allowEntryProblem(raw: unknown): string | undefined {
+  return addEntry({ names: new Set(), suffixes: [], ips: new BlockList(), entries: [] }, raw)
+}
+
 function addEntry(list: AllowList, raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || raw.trim() === '') return `must be a non-empty host name, IP address or CIDR range, got ${JSON.stringify(raw)}`
-  const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  if (typeof raw !== 'string' || raw.trim() === '')
+    return `must be a non-empty host name, IP address or CIDR range, got ${JSON.stringify(raw)}`
+  const entry = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
   if (entry.includes('://') || (entry.includes('/') && !/^[0-9a-f.:]+\/\d+$/.test(entry))) {
     return `"${raw}" is not a host: give the host name or IP only (e.g. "staging.internal" or "10.0.0.0/8"), without scheme or path`
   }
@@ -68,7 +83,10 @@ export type HostVerdict = { allowed: true; via: 'loopback' | 'localhost' | 'allo
 
 /** Decides on the URL's host alone, without DNS, so a refusal is synchronous and sends nothing. */
 export function judgeHost(hostname: string, allow: AllowList): HostVerdict {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
   const family = isIP(host)
   if (family !== 0) {
     if (loopback.check(host, family === 6 ? 'ipv6' : 'ipv4')) return { allowed: true, via: 'loopback' }
@@ -99,7 +117,10 @@ export function guardedLookup(hostname: string, options: { all?: boolean }, call
     if (err) return callback(err, [])
     const bad = addresses.find((a) => !isLoopbackIp(a.address))
     if (bad !== undefined) {
-      const refusal = new PerfHttpHostError(hostname, `Refusing to connect: ${hostname} resolved to ${bad.address}, which is not a loopback address. Fix /etc/hosts or use http://127.0.0.1 explicitly; allow the name with allowHosts only if you own that server.`)
+      const refusal = new PerfHttpHostError(
+        hostname,
+        `Refusing to connect: ${hostname} resolved to ${bad.address}, which is not a loopback address. Fix /etc/hosts or use http://127.0.0.1 explicitly; allow the name with allowHosts only if you own that server.`,
+      )
       return callback(refusal as NodeJS.ErrnoException, [])
     }
     if (options.all) callback(null, addresses)

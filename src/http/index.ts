@@ -15,5 +15,18 @@ export const http = {
 export { HttpClient, MAX_ENDPOINTS } from './client.ts'
 export { PerfHttpHostError, PerfHttpConfigError, PerfHttpRequestError, PerfHttpCheckError, PerfHttpUsageError } from './errors.ts'
 export { ALLOW_HOSTS_ENV } from './hosts.ts'
-export type { HttpClientOptions, RequestOptions, RequestSpec, RequestTemplate, HttpResponse, CheckSpec, StatusCheck, BodyCheck, HttpMethod, Dynamic, Duration, TemplateVars } from './types.ts'
+export type {
+  HttpClientOptions,
+  RequestOptions,
+  RequestSpec,
+  RequestTemplate,
+  HttpResponse,
+  CheckSpec,
+  StatusCheck,
+  BodyCheck,
+  HttpMethod,
+  Dynamic,
+  Duration,
+  TemplateVars,
+} from './types.ts'
 export type { HttpFailureCode } from './errors.ts'

@@ -21,7 +21,15 @@ export class ReceivedResponse implements HttpResponse {
   private body: Buffer | undefined
   private textValue: string | undefined
 
-  constructor(status: number, headers: Record<string, string | string[] | undefined>, size: number, duration: number, chunks: Buffer[] | undefined, request: { method: string; path: string }, origin: string) {
+  constructor(
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    size: number,
+    duration: number,
+    chunks: Buffer[] | undefined,
+    request: { method: string; path: string },
+    origin: string,
+  ) {
     this.status = status
     this.headers = headers
     this.size = size

@@ -37,7 +37,13 @@ export function hasPlaceholders(t: TextTemplate): boolean {
  * Fills the placeholders from `vars`, then `fallback` (the template's own vars). Path values are
  * percent-encoded so a value cannot add path segments or a query; header and body values are not.
  */
-export function fillTemplate(t: TextTemplate, vars: TemplateVars | undefined, fallback: TemplateVars | undefined, encode: boolean, where: string): string {
+export function fillTemplate(
+  t: TextTemplate,
+  vars: TemplateVars | undefined,
+  fallback: TemplateVars | undefined,
+  encode: boolean,
+  where: string,
+): string {
   let out = t.parts[0]
   for (let i = 0; i < t.names.length; i++) {
     const name = t.names[i]

@@ -5,6 +5,8 @@ export interface ServiceDriver {
   service: ServiceName
   /** Environment variable holding an explicit URL, e.g. VITEST_PERF_POSTGRES_URL. */
   urlEnv: string
+  /** The client package every provider needs (databases are created and versions read with it). */
+  client: string
   defaultImage: string
   fromUrl(url: string): Promise<RunningServer>
   testcontainers(options: ServiceOptions): Promise<RunningServer>
@@ -13,13 +15,4 @@ export interface ServiceDriver {
   /** Reserves an isolated database (or db index) for one test file. */
   isolate(server: RunningServer, key: string): Promise<ServiceFixture>
   release(server: RunningServer, fixture: ServiceFixture): Promise<void>
-}
-
-/** Loads an optional client package with a message that says how to install it. */
-export async function optionalImport<T>(name: string, why: string): Promise<T> {
-  try {
-    return (await import(name)) as T
-  } catch (cause) {
-    throw Object.assign(new Error(`the "${name}" package is not installed (${why}); fix: npm install -D ${name}`), { cause })
-  }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { PerfInfraError } from '../errors.ts'
+import { PerfInfraError } from '../core/errors.ts'
+import { removeSecretFile, writeSecretFile, type SecretFile } from './secrets.ts'
 
 export interface SpawnSpec {
   /** For messages: 'postgres (local)'. */
@@ -15,6 +16,11 @@ export interface SpawnSpec {
   timeoutMs: number
   /** Signal that makes the server shut down cleanly (mariadbd ignores SIGINT). */
   stopSignal: NodeJS.Signals
+  /**
+   * Files with a password the server reads at startup (never on its command line, where `ps`
+   * shows it): written 0600 before each start, deleted once it is ready or has exited.
+   */
+  secrets?: SecretFile[]
 }
 
 const TAIL_LINES = 20
@@ -22,8 +28,10 @@ const TAIL_LINES = 20
 /** The likely fix for the usual reasons a server dies at startup. */
 function hint(lines: string[]): string {
   const text = lines.join('\n')
-  if (/address already in use|could not bind|EADDRINUSE|Can't start server: Bind/i.test(text)) return 'fix: the port is in use by another process; free it, or drop the fixed port option so vitest-perf picks a free one'
-  if (/invalid value for parameter|unrecognized configuration parameter|unknown (option|variable)|Bad directive|FATAL CONFIG/i.test(text)) return 'fix: a server setting is wrong; check the settings option'
+  if (/address already in use|could not bind|EADDRINUSE|Can't start server: Bind/i.test(text))
+    return 'fix: the port is in use by another process; free it, or drop the fixed port option so vitest-perf picks a free one'
+  if (/invalid value for parameter|unrecognized configuration parameter|unknown (option|variable)|Bad directive|FATAL CONFIG/i.test(text))
+    return 'fix: a server setting is wrong; check the settings option'
   if (/permission denied/i.test(text)) return 'fix: the server cannot write its temp dir; check permissions of the temp directory'
   return 'fix: see the server output above'
 }
@@ -38,7 +46,14 @@ export class LocalProcess {
 
   constructor(spec: SpawnSpec) {
     this.spec = spec
-    this.child = spawn(spec.command, spec.args, { cwd: spec.cwd, uid: spec.uid, gid: spec.gid, env: spec.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    for (const file of spec.secrets ?? []) writeSecretFile(file, spec)
+    this.child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      uid: spec.uid,
+      gid: spec.gid,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.tail.push(line)
       if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES)
@@ -48,14 +63,20 @@ export class LocalProcess {
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = { code, signal }
+        this.removeSecrets()
         resolve()
       })
       this.child.once('error', (error) => {
         this.tail.push(String(error))
         this.exited ??= { code: -1, signal: null }
+        this.removeSecrets()
         resolve()
       })
     })
+  }
+
+  private removeSecrets(): void {
+    for (const file of this.spec.secrets ?? []) removeSecretFile(file)
   }
 
   get pid(): number | undefined {
@@ -85,11 +106,18 @@ export class LocalProcess {
         }),
         new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
       ])
-      if (await probe) return
+      if (await probe) {
+        // Read at startup: the server answering a query is past that.
+        this.removeSecrets()
+        return
+      }
       if (performance.now() > deadline) {
         await this.stop()
         const probeLine = lastProbeError ? `\nThe last readiness probe failed with: ${lastProbeError}` : ''
-        throw new PerfInfraError('PERF_INFRA_START_FAILED', `${this.spec.name} was not ready after ${this.spec.timeoutMs} ms.${probeLine}\nIts last lines:\n${this.logTail()}`)
+        throw new PerfInfraError(
+          'PERF_INFRA_START_FAILED',
+          `${this.spec.name} was not ready after ${this.spec.timeoutMs} ms.${probeLine}\nIts last lines:\n${this.logTail()}`,
+        )
       }
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -1,10 +1,10 @@
 import { LocalProcess, type SpawnSpec } from './local-process.ts'
 import { removeMarker, writeMarker } from './leftovers.ts'
 import type { TempDir } from './temp-dir.ts'
-import type { RunningServer, ServiceName } from './types.ts'
+import type { ProviderName, RunningServer, ServiceName } from './types.ts'
 import { markerId } from './util.ts'
 
-/** The lifecycle half of a RunningServer started by the local provider. */
+/** The lifecycle half of a RunningServer started by the local (or embedded) provider. */
 export type LocalLifecycle = Pick<RunningServer, 'pid' | 'stop' | 'restart'>
 
 /**
@@ -12,8 +12,25 @@ export type LocalLifecycle = Pick<RunningServer, 'pid' | 'stop' | 'restart'>
  * it for the sweep after a killed run (pass the id of the marker written before an initdb, so there
  * is one); on failure everything is undone before the error goes on.
  */
-export async function startLocalServer(service: ServiceName, spec: SpawnSpec, dir: TempDir, port: number, id = markerId()): Promise<LocalLifecycle> {
-  const mark = (pid: number | undefined) => writeMarker({ id, ownerPid: process.pid, service, provider: 'local', pid, port, dataDir: dir.path, createdAt: new Date().toISOString() })
+export async function startLocalServer(
+  service: ServiceName,
+  spec: SpawnSpec,
+  dir: TempDir,
+  port: number,
+  id = markerId(),
+  provider: Extract<ProviderName, 'local' | 'embedded'> = 'local',
+): Promise<LocalLifecycle> {
+  const mark = (pid: number | undefined) =>
+    writeMarker({
+      id,
+      ownerPid: process.pid,
+      service,
+      provider,
+      pid,
+      port,
+      dataDir: dir.path,
+      createdAt: new Date().toISOString(),
+    })
   let proc = new LocalProcess(spec)
   mark(proc.pid)
   try {

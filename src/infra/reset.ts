@@ -1,7 +1,7 @@
 import type { Connection } from 'mysql2/promise'
 import type { Redis } from 'ioredis'
-import { PerfInfraError } from '../errors.ts'
-import { optionalImport } from './driver.ts'
+import { PerfInfraError } from '../core/errors.ts'
+import { importOptional } from '../core/optional-package.ts'
 import { postgresReset, postgresSnapshot } from './services/postgres.ts'
 import type { RunningServer, ServiceFixture } from './types.ts'
 
@@ -9,19 +9,30 @@ import type { RunningServer, ServiceFixture } from './types.ts'
 const redisSnapshots = new Map<string, [string, Buffer, number][]>()
 
 /** A Redis fixture owns its whole db index only on a server we started, and never db 0. */
-const ownsDb = (server: RunningServer, f: ServiceFixture) => server.provider !== 'url' && f.db !== undefined && f.db !== Number(server.database)
+const ownsDb = (server: RunningServer, f: ServiceFixture) =>
+  server.provider !== 'url' && f.db !== undefined && f.db !== Number(server.database)
 
 export function forgetSnapshot(f: ServiceFixture): void {
   redisSnapshots.delete(f.url + f.keyPrefix)
 }
 
 async function mysqlConn(f: ServiceFixture, server: RunningServer): Promise<Connection> {
-  const mysql = await optionalImport<typeof import('mysql2/promise')>('mysql2/promise', 'for mysql snapshots')
-  return mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password, database: f.database, multipleStatements: false })
+  const mysql = await importOptional<typeof import('mysql2/promise')>('mysql2/promise', 'mysql.snapshot()')
+  return mysql.createConnection({
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    password: server.password,
+    database: f.database,
+    multipleStatements: false,
+  })
 }
 
 async function copyTables(c: Connection, from: string, to: string): Promise<void> {
-  const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"', [from])
+  const [rows] = await c.query(
+    'select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"',
+    [from],
+  )
   await c.query('set foreign_key_checks = 0')
   for (const { t } of rows as { t: string }[]) {
     await c.query(`drop table if exists \`${to}\`.\`${t}\``)
@@ -32,7 +43,7 @@ async function copyTables(c: Connection, from: string, to: string): Promise<void
 }
 
 async function redisClient(f: ServiceFixture): Promise<Redis> {
-  const { Redis: Client } = await optionalImport<typeof import('ioredis')>('ioredis', 'for redis snapshots')
+  const { Redis: Client } = await import('ioredis')
   return new Client({ host: f.host, port: f.port, password: f.password || undefined, db: f.db, maxRetriesPerRequest: 1 })
 }
 
@@ -76,7 +87,10 @@ export async function snapshot(server: RunningServer, f: ServiceFixture): Promis
     }
     return
   }
-  throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+  throw new PerfInfraError(
+    'PERF_INFRA_RESET_UNSUPPORTED',
+    `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`,
+  )
 }
 
 export async function reset(server: RunningServer, f: ServiceFixture): Promise<void> {
@@ -85,8 +99,12 @@ export async function reset(server: RunningServer, f: ServiceFixture): Promise<v
     const c = await mysqlConn(f, server)
     try {
       const [snap] = await c.query('select 1 from information_schema.schemata where schema_name = ?', [`${f.database}_snap`])
-      if ((snap as unknown[]).length === 0) throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', 'mysql.reset() needs a mysql.snapshot() first')
-      const [rows] = await c.query('select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"', [f.database])
+      if ((snap as unknown[]).length === 0)
+        throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', 'mysql.reset() needs a mysql.snapshot() first')
+      const [rows] = await c.query(
+        'select table_name as t from information_schema.tables where table_schema = ? and table_type = "BASE TABLE"',
+        [f.database],
+      )
       await c.query('set foreign_key_checks = 0')
       for (const { t } of rows as { t: string }[]) await c.query(`drop table \`${f.database}\`.\`${t}\``)
       await copyTables(c, `${f.database}_snap`, f.database)
@@ -108,5 +126,8 @@ export async function reset(server: RunningServer, f: ServiceFixture): Promise<v
     }
     return
   }
-  throw new PerfInfraError('PERF_INFRA_RESET_UNSUPPORTED', `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`)
+  throw new PerfInfraError(
+    'PERF_INFRA_RESET_UNSUPPORTED',
+    `snapshot()/reset() are not available for ${f.service}; recreate the data in the test instead`,
+  )
 }

@@ -1,4 +1,4 @@
-import type { ErrorKind } from './result.ts'
+import type { ErrorKind } from '../core/result.ts'
 
 // PostgreSQL SQLSTATEs worth a name in a load test's error table.
 const SQLSTATE: Record<string, string> = {
@@ -29,7 +29,7 @@ export function errorKind(error: unknown): string {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   try {
-    return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)
+    return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))
   } catch {
     return String(error)
   }

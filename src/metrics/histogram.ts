@@ -1,7 +1,8 @@
 import * as hdr from 'hdr-histogram-js'
 import type { Histogram } from 'hdr-histogram-js'
-import { PerfHistogramError } from '../errors.ts'
-import type { TrendStats } from './snapshot.ts'
+import { PerfHistogramError } from '../core/errors.ts'
+import type { TrendStats } from '../core/metric-snapshot.ts'
+import type { LatencySummary } from '../core/result.ts'
 
 export type { Histogram }
 
@@ -75,18 +76,6 @@ export function trendStats(h: Histogram): TrendStats {
     min: count === 0 ? 0 : h.getValueAtPercentile(0) / 1000,
     max: count === 0 ? 0 : h.maxValue / 1000,
   }
-}
-
-export interface LatencySummary {
-  count: number
-  min: number
-  mean: number
-  p50: number
-  p90: number
-  p95: number
-  p99: number
-  p999: number
-  max: number
 }
 
 export function summarize(h: Histogram): LatencySummary {

@@ -1,7 +1,11 @@
 import { decodeHistogram, trendStats, type Histogram } from './histogram.ts'
 import { throughputSnapshot } from './recorder.ts'
-import type { RunResult } from './result.ts'
-import type { MetricSnapshot } from './snapshot.ts'
+import type { RunResult } from '../core/result.ts'
+import type { MetricSnapshot } from '../core/metric-snapshot.ts'
+import { splitScenario } from '../core/metric-key.ts'
+
+/** What the totals of a run and each of its scenarios both hold. */
+type Measured = Pick<RunResult, 'histograms' | 'failed' | 'iterations' | 'throughput' | 'dropped' | 'durationMs' | 'timeline' | 'metrics'>
 
 /**
  * Metric views over a finished RunResult, for thresholds checked after the run. Histograms are
@@ -23,7 +27,14 @@ export class ResultSnapshots {
   }
 
   private read(key: string): MetricSnapshot | undefined {
-    const r = this.result
+    const scenarios = this.result.scenarios
+    const split = scenarios ? splitScenario(key) : undefined
+    if (scenarios && split) return Object.hasOwn(scenarios, split.scenario) ? this.readOf(scenarios[split.scenario], split.key) : undefined
+    return this.readOf(this.result, key)
+  }
+
+  /** A key of the run's totals, or of one scenario's (its keys without the scenario tag). */
+  private readOf(r: Measured, key: string): MetricSnapshot | undefined {
     switch (key) {
       case 'latency':
         return this.trend(r.histograms.latency)
@@ -38,7 +49,7 @@ export class ResultSnapshots {
       case 'throughput':
         return throughputSnapshot(r.timeline, r.iterations, r.durationMs)
     }
-    const m = r.metrics[key]
+    const m = Object.hasOwn(r.metrics, key) ? r.metrics[key] : undefined
     if (m === undefined) return undefined
     switch (m.type) {
       case 'trend':

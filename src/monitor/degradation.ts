@@ -1,5 +1,5 @@
-import type { RunResult, TimelinePoint } from '../metrics/result.ts'
-import { median } from '../baselines/stats.ts'
+import type { RunResult, TimelinePoint } from '../core/result.ts'
+import { median } from '../core/stats.ts'
 
 export interface Degradation {
   /** Share of the run in each compared window (first vs last). */
@@ -34,4 +34,30 @@ export function analyseDegradation(result: Pick<RunResult, 'timeline'>, share = 
     p95: { first: l1, last: l2, change: lChange },
     worst: Math.max(-tChange, lChange, 0),
   }
+}
+
+/**
+ * A watched process's CPU time per iteration (ms), last window against the first: the process
+ * under test doing more work per request as the run goes on.
+ */
+export function analyseProcessDegradation(
+  result: Pick<RunResult, 'timeline' | 'resources'>,
+  name: string,
+  share = 0.1,
+): { first: number; last: number; change: number; windowShare: number } | undefined {
+  const whole = result.timeline.filter((p) => p.ms >= 1000)
+  if (whole.length < 2) return undefined
+  const size = Math.max(1, Math.floor(whole.length * share))
+  const perIteration = (points: TimelinePoint[]) => {
+    const from = points[0].t
+    const to = points.at(-1)!.t + 1
+    // A sample at t covers the second before it.
+    const cpuMs = result.resources.filter((s) => s.t > from && s.t <= to).reduce((sum, s) => sum + (s.servers?.[name]?.cpu ?? 0) * 10, 0)
+    const iterations = points.reduce((sum, p) => sum + p.iterations, 0)
+    return iterations > 0 ? cpuMs / iterations : NaN
+  }
+  const first = perIteration(whole.slice(0, size))
+  const last = perIteration(whole.slice(-size))
+  if (!Number.isFinite(first) || !Number.isFinite(last) || first <= 0) return undefined
+  return { first, last, change: last / first - 1, windowShare: size / whole.length }
 }

@@ -1,76 +1,121 @@
-import type { RunResult } from '../metrics/result.ts'
-import type { ResourceSample } from './sample.ts'
-import { theilSen, type Slope } from './trend.ts'
+import type { RunResult } from '../core/result.ts'
+import type { ResourceSample } from '../core/resource-sample.ts'
+import { GROWTH_FLOOR_BYTES, judgeGrowth, judgeTrend, type GrowthEvidence, type Inconclusive, type MemoryPoint } from './memory-growth.ts'
+
+/** The smallest growth of a handle type that counts as a leak: one more socket or timer is not. */
+export const GROWTH_FLOOR_HANDLES = 2
 
 export interface LeakFinding {
-  /** heap, rss, or handles:<type>. */
+  /** heap, external, arrayBuffers, rss, handles:<type>, or '<process> rss'. */
   series: string
-  slope: Slope
-  /** Units per minute, as limits are written. */
-  perMinute: { slope: number; low: number; high: number }
   unit: 'B' | 'handles'
-  /**
-   * Which heap series was used: heap after major GCs (with the full GC at the end) when there
-   * are enough; else `bound`: the tightest lower bound of the growth from any sample's heap used
-   * to the heap retained after the final full GC (no interval); `heapUsed` when no GC was seen.
-   */
-  source?: 'heapAfterGc' | 'bound' | 'heapUsed'
+  /** The limit it was judged against, units per minute. */
+  limit: number
+  leak: boolean
+  /** What showed the leak, else the best estimate there is; undefined when nothing grew. */
+  evidence?: GrowthEvidence
+  /** Seconds judged (after the warm-up). */
+  span: number
+  /** Passed, but a leak at the limit could not have shown in this run (memory series only). */
+  inconclusive?: Inconclusive
+  floor: number
 }
 
-const MIN_AFTER_GC = 3
-
-function perMinute(s: Slope) {
-  return { slope: s.slope * 60, low: s.low * 60, high: s.high * 60 }
+export interface SeriesLimits {
+  heap?: number
+  external?: number
+  arrayBuffers?: number
+  rss?: number
+  handles?: number
 }
 
-/** Slopes of heap, RSS and each handle type over a run's resource samples. */
-export function analyseLeaks(result: Pick<RunResult, 'resources'>): LeakFinding[] {
-  // Warm-up (pools filling, JIT, first allocations of the engine) grows the heap once: skip the
-  // first 2 s or 10 % of the run, whichever is longer, when enough samples remain.
-  const all: ResourceSample[] = result.resources
+// Warm-up (pools filling, JIT, first allocations of the engine) grows the heap once: skip the
+// first 2 s or 10 % of the run, whichever is longer, when enough samples remain.
+export function afterWarmUp<T extends { t: number }>(all: T[]): T[] {
   const end = all.at(-1)?.t ?? 0
   const warm = all.filter((s) => s.t > Math.max(2, end * 0.1))
-  const samples = warm.length >= 5 ? warm : all
-  const findings: LeakFinding[] = []
-  const afterGc = samples.filter((s) => s.heapAfterGc !== undefined)
-  const heap = heapFinding(samples, afterGc)
-  if (heap) findings.push(heap)
-  const rss = theilSen(samples.map((s) => s.t), samples.map((s) => s.rss))
-  if (rss) findings.push({ series: 'rss', slope: rss, perMinute: perMinute(rss), unit: 'B' })
-  const types = new Set(samples.flatMap((s) => Object.keys(s.handles)))
-  for (const type of types) {
-    const h = theilSen(samples.map((s) => s.t), samples.map((s) => s.handles[type] ?? 0))
-    if (h) findings.push({ series: `handles:${type}`, slope: h, perMinute: perMinute(h), unit: 'handles' })
-  }
-  return findings
+  return warm.length >= 5 ? warm : all
 }
 
-function heapFinding(samples: ResourceSample[], afterGc: ResourceSample[]): LeakFinding | undefined {
-  if (afterGc.length >= MIN_AFTER_GC) {
-    const slope = theilSen(afterGc.map((s) => s.t), afterGc.map((s) => s.heapAfterGc!))
-    return slope && { series: 'heap', slope, perMinute: perMinute(slope), unit: 'B', source: 'heapAfterGc' }
+/** Samples of a watched process (`monitor.servers`, by service name) that carry its RSS. */
+export function processSamples(result: Pick<RunResult, 'resources'>, name: string): { t: number; rss: number }[] {
+  return result.resources.flatMap((s) => {
+    const rss = s.servers?.[name]?.rss
+    return rss === undefined ? [] : [{ t: s.t, rss }]
+  })
+}
+
+const perSecond = (perMinute: number) => perMinute / 60
+
+function finding(
+  series: string,
+  unit: LeakFinding['unit'],
+  limit: number,
+  floor: number,
+  judged: ReturnType<typeof judgeTrend>,
+): LeakFinding | undefined {
+  return judged && { series, unit, limit, floor, ...judged }
+}
+
+/** Whether a watched process's RSS grows faster than `limit` (bytes per minute). */
+export function analyseProcessLeak(result: Pick<RunResult, 'resources'>, name: string, limit: number): LeakFinding | undefined {
+  const samples = afterWarmUp(processSamples(result, name))
+  const judged = judgeTrend(
+    samples.map((s) => ({ t: s.t, value: s.rss })),
+    perSecond(limit),
+    GROWTH_FLOOR_BYTES,
+  )
+  return finding(`${name} rss`, 'B', limit, GROWTH_FLOOR_BYTES, judged)
+}
+
+// Heap: the objects' part (code excluded), live after a major or full GC. Older results have the
+// whole heap only.
+function heapPoint(s: ResourceSample): MemoryPoint {
+  const objects = s.heapObjects !== undefined
+  const upper = s.heapObjects ?? s.heapUsed
+  const live = objects ? s.heapObjectsAfterGc : s.heapAfterGc
+  return { t: s.t, upper, ...(live !== undefined ? { live } : s.afterFullGc ? { live: upper } : {}) }
+}
+
+// External memory and ArrayBuffers are live only in samples taken after the monitor's full GCs.
+function offHeapPoints(samples: ResourceSample[], key: 'external' | 'arrayBuffers'): MemoryPoint[] {
+  return samples.flatMap((s) => {
+    const v = s[key]
+    return typeof v === 'number' ? [{ t: s.t, upper: v, ...(s.afterFullGc ? { live: v } : {}) }] : []
+  })
+}
+
+/** Every series of the test process that has a limit, judged after the warm-up. Limits per minute. */
+export function analyseLeaks(result: Pick<RunResult, 'resources'>, limits: SeriesLimits): LeakFinding[] {
+  const samples = afterWarmUp(result.resources)
+  const findings: (LeakFinding | undefined)[] = []
+  if (limits.heap !== undefined)
+    findings.push(finding('heap', 'B', limits.heap, GROWTH_FLOOR_BYTES, judgeGrowth(samples.map(heapPoint), perSecond(limits.heap))))
+  for (const key of ['external', 'arrayBuffers'] as const) {
+    const limit = limits[key]
+    if (limit !== undefined)
+      findings.push(finding(key, 'B', limit, GROWTH_FLOOR_BYTES, judgeGrowth(offHeapPoints(samples, key), perSecond(limit))))
   }
-  // Too few major GCs (short runs): heap used at any earlier sample is all it could hold live
-  // then, so (retained at the end − heap used then) / time is a lower bound of the growth since;
-  // the tightest of these bounds is reported, without an interval.
-  const last = afterGc.at(-1)
-  if (last !== undefined) {
-    let perSecond = -Infinity
-    for (const s of samples) if (s.t < last.t) perSecond = Math.max(perSecond, (last.heapAfterGc! - s.heapUsed) / (last.t - s.t))
-    if (perSecond > -Infinity) {
-      const slope = { slope: perSecond, low: perSecond, high: perSecond, points: samples.length }
-      return { series: 'heap', slope, perMinute: perMinute(slope), unit: 'B', source: 'bound' }
+  if (limits.rss !== undefined) {
+    const judged = judgeTrend(
+      samples.map((s) => ({ t: s.t, value: s.rss })),
+      perSecond(limits.rss),
+      GROWTH_FLOOR_BYTES,
+    )
+    findings.push(finding('rss', 'B', limits.rss, GROWTH_FLOOR_BYTES, judged))
+  }
+  if (limits.handles !== undefined) {
+    for (const type of new Set(samples.flatMap((s) => Object.keys(s.handles)))) {
+      const judged = judgeTrend(
+        samples.map((s) => ({ t: s.t, value: s.handles[type] ?? 0 })),
+        perSecond(limits.handles),
+        GROWTH_FLOOR_HANDLES,
+      )
+      // One leaked handle a minute takes minutes to tell from a pool opening one more: handles are
+      // judged on what they show, never reported as too short.
+      if (judged)
+        findings.push(finding(`handles:${type}`, 'handles', limits.handles, GROWTH_FLOOR_HANDLES, { ...judged, inconclusive: undefined }))
     }
   }
-  const slope = theilSen(samples.map((s) => s.t), samples.map((s) => s.heapUsed))
-  return slope && { series: 'heap', slope, perMinute: perMinute(slope), unit: 'B', source: 'heapUsed' }
-}
-
-export function formatFinding(f: LeakFinding): string {
-  if (f.source === 'bound') {
-    const mb = (v: number) => `${(v / 2 ** 20).toFixed(2)}MB`
-    return `heap: ${mb(f.perMinute.slope)}/min at least over ${f.slope.points} samples (heap used during the run → retained after a full GC at the end; too few major GCs for an interval)`
-  }
-  const fmt = (v: number) => (f.unit === 'B' ? `${(v / 2 ** 20).toFixed(2)}MB` : v.toFixed(1))
-  return `${f.series}${f.source === 'heapUsed' ? ' (no GC seen: raw heap used)' : ''}: ${fmt(f.perMinute.slope)}/min [95% ${fmt(f.perMinute.low)}, ${fmt(f.perMinute.high)}] over ${f.slope.points} samples`
+  return findings.filter((f) => f !== undefined)
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Counter, Gauge, Pushgateway, Registry } from 'prom-client'
-import type { ProgressEvent } from '../engine/result-sink.ts'
+import type { ProgressEvent } from '../core/progress-event.ts'
 import { decodeHistogram } from '../metrics/histogram.ts'
 
 /** Latency buckets in seconds, as Prometheus histograms are written. */
@@ -43,14 +43,49 @@ function countAtOrBelow(h: ReturnType<typeof decodeHistogram>, valueUs: number):
  */
 export class PrometheusExporter {
   readonly registry = new Registry()
-  private readonly iterations = new Counter({ name: 'vitest_perf_iterations_total', help: 'Iterations finished', labelNames: LABELS, registers: [this.registry] })
-  private readonly errors = new Counter({ name: 'vitest_perf_errors_total', help: 'Failed iterations by error kind', labelNames: [...LABELS, 'kind'], registers: [this.registry] })
-  private readonly dropped = new Counter({ name: 'vitest_perf_dropped_iterations_total', help: 'Iterations an open model could not start', labelNames: LABELS, registers: [this.registry] })
+  private readonly iterations = new Counter({
+    name: 'vitest_perf_iterations_total',
+    help: 'Iterations finished',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
+  private readonly errors = new Counter({
+    name: 'vitest_perf_errors_total',
+    help: 'Failed iterations by error kind',
+    labelNames: [...LABELS, 'kind'],
+    registers: [this.registry],
+  })
+  private readonly dropped = new Counter({
+    name: 'vitest_perf_dropped_iterations_total',
+    help: 'Iterations an open model could not start',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
   private readonly vus = new Gauge({ name: 'vitest_perf_vus', help: 'Busy or looping VUs', labelNames: LABELS, registers: [this.registry] })
-  private readonly cpu = new Gauge({ name: 'vitest_perf_process_cpu_percent', help: 'CPU of the load-generating process, % of one core', labelNames: LABELS, registers: [this.registry] })
-  private readonly rss = new Gauge({ name: 'vitest_perf_process_rss_bytes', help: 'RSS of the load-generating process', labelNames: LABELS, registers: [this.registry] })
-  private readonly heap = new Gauge({ name: 'vitest_perf_heap_used_bytes', help: 'Heap used by the load-generating process', labelNames: LABELS, registers: [this.registry] })
-  private readonly loopDelay = new Gauge({ name: 'vitest_perf_event_loop_delay_p99_seconds', help: 'Event-loop delay p99 over the last second', labelNames: LABELS, registers: [this.registry] })
+  private readonly cpu = new Gauge({
+    name: 'vitest_perf_process_cpu_percent',
+    help: 'CPU of the load-generating process, % of one core',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
+  private readonly rss = new Gauge({
+    name: 'vitest_perf_process_rss_bytes',
+    help: 'RSS of the load-generating process',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
+  private readonly heap = new Gauge({
+    name: 'vitest_perf_heap_used_bytes',
+    help: 'Heap used by the load-generating process',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
+  private readonly loopDelay = new Gauge({
+    name: 'vitest_perf_event_loop_delay_p99_seconds',
+    help: 'Event-loop delay p99 over the last second',
+    labelNames: LABELS,
+    registers: [this.registry],
+  })
   // Cumulative bucket counts per label set: prom-client's Histogram only takes single observations.
   private readonly latency = new Map<string, { labels: Record<string, string>; buckets: number[]; count: number; sumSeconds: number }>()
   private readonly seenErrors = new Map<string, number>()
@@ -89,11 +124,18 @@ export class PrometheusExporter {
 
   async metrics(): Promise<string> {
     const esc = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
-    const lines = ['# HELP vitest_perf_latency_seconds Iteration latency from the planned start (coordinated-omission corrected)', '# TYPE vitest_perf_latency_seconds histogram']
+    const lines = [
+      '# HELP vitest_perf_latency_seconds Iteration latency from the planned start (coordinated-omission corrected)',
+      '# TYPE vitest_perf_latency_seconds histogram',
+    ]
     for (const { labels, buckets, count, sumSeconds } of this.latency.values()) {
       const l = `test="${esc(labels.test)}",scenario="${esc(labels.scenario)}"`
       LATENCY_BUCKETS.forEach((b, i) => lines.push(`vitest_perf_latency_seconds_bucket{${l},le="${b}"} ${buckets[i]}`))
-      lines.push(`vitest_perf_latency_seconds_bucket{${l},le="+Inf"} ${count}`, `vitest_perf_latency_seconds_sum{${l}} ${sumSeconds}`, `vitest_perf_latency_seconds_count{${l}} ${count}`)
+      lines.push(
+        `vitest_perf_latency_seconds_bucket{${l},le="+Inf"} ${count}`,
+        `vitest_perf_latency_seconds_sum{${l}} ${sumSeconds}`,
+        `vitest_perf_latency_seconds_count{${l}} ${count}`,
+      )
     }
     return `${await this.registry.metrics()}\n${lines.join('\n')}\n`
   }

@@ -1,11 +1,16 @@
 import { monitorEventLoopDelay, performance as perf, type EventLoopUtilization, type ELDHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
-import type { ResourceSample, ServerSample, WatchedServer } from './sample.ts'
-import { fullGc } from './full-gc.ts'
+import { importOptional } from '../core/optional-package.ts'
+import type { ResourceSample, ServerSample, WatchedServer } from '../core/resource-sample.ts'
+import { fullGc, prepareFullGc } from './full-gc.ts'
+import { heapObjectsOf, heapObjectsUsed } from './heap-objects.ts'
 import { treeCpuSeconds } from './process-tree.ts'
 import { serverCollector } from './server-stats.ts'
 
 const INTERVAL_MS = 1000
+// The event-loop delay histogram measures the time between timer callbacks `resolution` ms apart:
+// the delay itself is what exceeds the resolution (an idle loop read 20 ms at p50 before).
+const ELD_RESOLUTION_MS = 20
 
 /**
  * Samples the test process (and watched servers) once a second during a run. Everything it reads
@@ -21,7 +26,13 @@ export class ResourceSampler {
   private cpu = process.cpuUsage()
   private cpuAt = performance.now()
   private elu: EventLoopUtilization = perf.eventLoopUtilization()
-  private collectors: { service: string; pid?: number; containerId?: string; collect?: () => Promise<Record<string, number>>; close?: () => Promise<void> }[] = []
+  private collectors: {
+    service: string
+    pid?: number
+    containerId?: string
+    collect?: () => Promise<Record<string, number>>
+    close?: () => Promise<void>
+  }[] = []
   private readonly containerCpu = new Map<string, { total: number; system: number }>()
   private readonly treeCpu = new Map<number, { seconds: number; at: number }>()
   private pending: Promise<void> = Promise.resolve()
@@ -35,7 +46,8 @@ export class ResourceSampler {
   }
 
   async start(): Promise<void> {
-    this.delay = monitorEventLoopDelay({ resolution: 20 })
+    prepareFullGc()
+    this.delay = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS })
     this.delay.enable()
     // The GC profiler collects natively; a PerformanceObserver on 'gc' runs JS on every scavenge
     // and cost 14 % of a noop loop's throughput.
@@ -43,17 +55,23 @@ export class ResourceSampler {
     this.gc.start()
     for (const server of this.servers) {
       const c = await serverCollector(server)
-      this.collectors.push({ service: server.service, pid: server.pid, containerId: server.containerId, collect: c?.collect, close: c?.close })
+      this.collectors.push({
+        service: server.service,
+        pid: server.pid,
+        containerId: server.containerId,
+        collect: c?.collect,
+        close: c?.close,
+      })
       if (server.pid !== undefined) this.processTreeCpu(server.pid)
     }
     this.timer = setInterval(() => {
-      this.pending = this.sample()
+      this.pending = this.sample(this.preciseHeap && fullGc())
     }, INTERVAL_MS)
     this.timer.unref()
   }
 
-  private async sample(): Promise<void> {
-    if (this.preciseHeap) fullGc()
+  /** `afterFullGc`: a full GC ran just before, so the memory read is what is live. */
+  private async sample(afterFullGc = false): Promise<void> {
     const now = performance.now()
     const cpu = process.cpuUsage(this.cpu)
     const wallUs = (now - this.cpuAt) * 1000
@@ -66,14 +84,25 @@ export class ResourceSampler {
     for (const type of process.getActiveResourcesInfo()) handles[type] = (handles[type] ?? 0) + 1
     const d = this.delay!
     const ms = (ns: number) => Math.round(ns / 1e3) / 1e3
-    const heapAfterGc = this.lastHeapAfterGc()
+    const late = (ns: number) => Math.max(0, ms(ns) - ELD_RESOLUTION_MS)
+    const afterGc = this.lastHeapAfterGc()
     const sample: ResourceSample = {
       t: Math.round(now - this.t0) / 1000,
       cpu: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 1000) / 10 : 0,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
-      ...(heapAfterGc !== undefined ? { heapAfterGc } : {}),
-      eventLoop: { p50: ms(d.percentile(50)), p99: ms(d.percentile(99)), max: ms(d.max), utilization: Math.round(elu.utilization * 1000) / 1000 },
+      ...(afterGc ? { heapAfterGc: afterGc.heap } : {}),
+      heapObjects: heapObjectsUsed(),
+      ...(afterGc ? { heapObjectsAfterGc: afterGc.objects } : {}),
+      external: memory.external,
+      arrayBuffers: memory.arrayBuffers,
+      ...(afterFullGc ? { afterFullGc } : {}),
+      eventLoop: {
+        p50: late(d.percentile(50)),
+        p99: late(d.percentile(99)),
+        max: late(d.max),
+        utilization: Math.round(elu.utilization * 1000) / 1000,
+      },
       handles,
     }
     d.reset()
@@ -86,12 +115,19 @@ export class ResourceSampler {
    * what is live. After a minor GC the old generation still holds promoted garbage, which grows
    * steadily between major GCs and would read as a leak.
    */
-  private lastHeapAfterGc(): number | undefined {
+  private lastHeapAfterGc(): { heap: number; objects: number } | undefined {
     if (!this.gc) return undefined
-    const profile = this.gc.stop() as { statistics?: { gcType: string; afterGC: { heapStatistics: { usedHeapSize: number } } }[] } | undefined
+    const profile = this.gc.stop() as
+      | {
+          statistics?: {
+            gcType: string
+            afterGC: { heapStatistics: { usedHeapSize: number }; heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] }
+          }[]
+        }
+      | undefined
     this.gc.start()
-    const major = (profile?.statistics ?? []).filter((e) => e.gcType === 'MarkSweepCompact')
-    return major.at(-1)?.afterGC.heapStatistics.usedHeapSize
+    const last = (profile?.statistics ?? []).filter((e) => e.gcType === 'MarkSweepCompact').at(-1)
+    return last && { heap: last.afterGC.heapStatistics.usedHeapSize, objects: heapObjectsOf(last.afterGC.heapSpaceStatistics) }
   }
 
   private async sampleServers(): Promise<Record<string, ServerSample>> {
@@ -100,7 +136,10 @@ export class ResourceSampler {
     let usage: Record<string, { cpu: number; memory: number }> = {}
     if (pids.length) {
       try {
-        const { default: pidusage } = await import('pidusage')
+        const { default: pidusage } = await importOptional<{ default: typeof import('pidusage') }>(
+          'pidusage',
+          'the resource monitor (CPU and memory of servers)',
+        )
         usage = (await pidusage(pids)) as unknown as Record<string, { cpu: number; memory: number }>
       } catch {
         // the server may have exited
@@ -110,7 +149,12 @@ export class ResourceSampler {
       let u = c.pid !== undefined ? usage[String(c.pid)] : c.containerId ? await this.containerUsage(c.containerId) : undefined
       if (u && c.pid !== undefined) u = { ...u, cpu: this.processTreeCpu(c.pid) ?? u.cpu }
       const stats = c.collect ? await c.collect().catch(() => undefined) : undefined
-      out[c.service] = { ...(c.pid !== undefined ? { pid: c.pid } : {}), ...(c.containerId ? { containerId: c.containerId } : {}), ...(u ? { cpu: Math.round(u.cpu * 10) / 10, rss: u.memory } : {}), ...(stats ? { stats } : {}) }
+      out[c.service] = {
+        ...(c.pid !== undefined ? { pid: c.pid } : {}),
+        ...(c.containerId ? { containerId: c.containerId } : {}),
+        ...(u ? { cpu: Math.round(u.cpu * 10) / 10, rss: u.memory } : {}),
+        ...(stats ? { stats } : {}),
+      }
     }
     return out
   }
@@ -128,9 +172,17 @@ export class ResourceSampler {
   /** CPU (% of one core, from the delta since the last sample) and memory of a container. */
   private async containerUsage(id: string): Promise<{ cpu: number; memory: number } | undefined> {
     try {
-      const { getContainerRuntimeClient } = await import('testcontainers')
+      const { getContainerRuntimeClient } = await importOptional<typeof import('testcontainers')>(
+        'testcontainers',
+        'the resource monitor (CPU and memory of containers)',
+      )
       const client = await getContainerRuntimeClient()
-      const container = client.container.getById(id) as unknown as { stats(o: object): Promise<{ memory_stats?: { usage?: number }; cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number } }> }
+      const container = client.container.getById(id) as unknown as {
+        stats(o: object): Promise<{
+          memory_stats?: { usage?: number }
+          cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number }
+        }>
+      }
       const s = await container.stats({ stream: false, 'one-shot': true })
       const total = s.cpu_stats?.cpu_usage?.total_usage ?? 0
       const system = s.cpu_stats?.system_cpu_usage ?? 0
@@ -147,14 +199,23 @@ export class ResourceSampler {
   async stop(): Promise<ResourceSample[]> {
     if (this.timer) clearInterval(this.timer)
     await this.pending
-    // The load is over: one full GC makes the last sample's heap what the run retained.
-    fullGc()
-    await this.sample()
+    // The load is over: a full GC makes the last sample's heap what the run retained. ArrayBuffers
+    // are freed by a sweeper after it, and V8 counts them out of `external` at the next GC: a
+    // second one, a turn of the event loop later, makes external memory what was retained too.
+    const collected = fullGc()
+    if (collected) {
+      await new Promise((resolve) => setImmediate(resolve))
+      fullGc()
+    }
+    await this.sample(collected)
     this.delay?.disable()
     this.gc?.stop()
     for (const c of this.collectors) await c.close?.().catch(() => {})
     try {
-      const { default: pidusage } = await import('pidusage')
+      const { default: pidusage } = await importOptional<{ default: typeof import('pidusage') }>(
+        'pidusage',
+        'the resource monitor (CPU and memory of servers)',
+      )
       pidusage.clear()
     } catch {
       // not loaded

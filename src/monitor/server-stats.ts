@@ -1,4 +1,5 @@
-import type { WatchedServer } from './sample.ts'
+import { importOptional } from '../core/optional-package.ts'
+import type { WatchedServer } from '../core/resource-sample.ts'
 
 type Collector = () => Promise<Record<string, number>>
 
@@ -7,7 +8,7 @@ export async function serverCollector(server: WatchedServer): Promise<{ collect:
   if (!server.url) return undefined
   try {
     if (server.service === 'postgres') {
-      const { default: pg } = await import('pg')
+      const { default: pg } = await importOptional<typeof import('pg')>('pg', 'the resource monitor (postgres statistics)')
       const url = server.url
       return reconnecting(async () => {
         const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
@@ -16,7 +17,9 @@ export async function serverCollector(server: WatchedServer): Promise<{ collect:
         await c.connect()
         return {
           query: async () => {
-            const activity = await c.query("select count(*)::int as connections, count(*) filter (where state = 'active')::int as active, count(*) filter (where wait_event_type = 'Lock')::int as waiting from pg_stat_activity where backend_type = 'client backend'")
+            const activity = await c.query(
+              "select count(*)::int as connections, count(*) filter (where state = 'active')::int as active, count(*) filter (where wait_event_type = 'Lock')::int as waiting from pg_stat_activity where backend_type = 'client backend'",
+            )
             const locks = await c.query('select count(*)::int as locks from pg_locks')
             return { ...activity.rows[0], ...locks.rows[0] }
           },
@@ -38,7 +41,7 @@ export async function serverCollector(server: WatchedServer): Promise<{ collect:
       }
     }
     if (server.service === 'mysql') {
-      const mysql = await import('mysql2/promise')
+      const mysql = await importOptional<typeof import('mysql2/promise')>('mysql2/promise', 'the resource monitor (mysql statistics)')
       const url = server.url
       return reconnecting(async () => {
         const c = await mysql.createConnection({ uri: url, connectTimeout: 2000 })
@@ -46,7 +49,9 @@ export async function serverCollector(server: WatchedServer): Promise<{ collect:
         return {
           query: async () => {
             const [rows] = await c.query("show global status where Variable_name in ('Threads_connected', 'Threads_running')")
-            return Object.fromEntries((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]))
+            return Object.fromEntries(
+              (rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]),
+            )
           },
           end: () => c.end(),
         }

@@ -1,4 +1,4 @@
-import { normalCdf } from '../baselines/stats.ts'
+import { normalCdf } from '../core/stats.ts'
 
 export interface Slope {
   /** Theil–Sen estimate: median of the slopes between all pairs of points, units per second. */

@@ -1,7 +1,11 @@
 import { z } from 'zod'
-import { PerfConfigError } from '../errors.ts'
+import { parseOptions } from '../config/zod-problems.ts'
+import { PerfConfigError } from '../core/errors.ts'
 import { kpiOverridesSchema } from '../reporters/kpi-options.ts'
-import { REPORT_FORMATS } from '../reporters/write-reports.ts'
+import { REPORT_FORMATS, type ReportFormat } from '../reporters/write-reports.ts'
+import type { KpiOverrides } from '../reporters/kpi.ts'
+import type { ProviderName, ServiceName } from '../broker/wire.ts'
+import type { ServiceOptions } from '../infra/types.ts'
 
 const provider = z.enum(['url', 'testcontainers', 'local', 'embedded'])
 const service = z.union([
@@ -31,32 +35,99 @@ const schema = z.strictObject({
   kpi: kpiOverridesSchema.default({}),
   /** Append report.md's table to $GITHUB_STEP_SUMMARY when that variable is set. */
   githubSummary: z.boolean().default(true),
+  /** Annotate each run's Vitest test with its summary line and charts (Vitest's UI, HTML reporter). */
+  annotate: z.boolean().default(true),
   /** Per database: pin a provider ('local') or give { provider, url, image, tuning }. */
   infra: z
     .strictObject({ postgres: service.optional(), mysql: service.optional(), redis: service.optional(), mongodb: service.optional() })
     .default({})
-    .transform((infra) => Object.fromEntries(Object.entries(infra).map(([k, v]) => [k, typeof v === 'string' ? { provider: v } : v]))),
+    .transform((infra): Partial<Record<ServiceName, ServiceOptions>> =>
+      Object.fromEntries(Object.entries(infra).map(([k, v]) => [k, typeof v === 'string' ? { provider: v } : v])),
+    ),
   /** When no provider works: skip the test, fail it, or skip by hand and fail when CI is set. */
   onUnavailable: z.enum(['skip', 'fail', 'auto']).default('auto'),
   /** Live progress: one updating row per running perf test in Vitest's window (TTY), else a plain line every 10 s. */
   progress: z.boolean().default(true),
   /** A live Prometheus exporter during the run (`true`: a free loopback port, printed at start). */
   prometheus: z
-    .union([z.boolean(), z.strictObject({ port: z.number().int().min(0).max(65535).optional(), host: z.string().optional(), pushgateway: z.string().url().optional(), job: z.string().optional() })])
+    .union([
+      z.boolean(),
+      z.strictObject({
+        port: z.number().int().min(0).max(65535).optional(),
+        host: z.string().optional(),
+        pushgateway: z.string().url().optional(),
+        job: z.string().optional(),
+      }),
+    ])
     .default(false)
-    .transform((p) => (p === false ? undefined : p === true ? {} : p)),
+    .transform((p): PrometheusOptions | undefined => (p === false ? undefined : p === true ? {} : p)),
 })
 
-export type PerfOptions = z.input<typeof schema>
-export type ResolvedPerfOptions = z.output<typeof schema>
+/** A live Prometheus exporter during the run (docs/monitoring.md). */
+export interface PrometheusOptions {
+  /** 0 picks a free port, printed at start. @default 0 */
+  port?: number
+  /** @default '127.0.0.1' */
+  host?: string
+  /** Also push every closed second to this Pushgateway URL. */
+  pushgateway?: string
+  /** The Pushgateway job name. @default 'vitest-perf' */
+  job?: string
+}
+
+/** Options of the `perf()` plugin (docs/configuration.md). Written by hand so editors show them. */
+export interface PerfOptions {
+  /** Folder of committed baselines, relative to the Vitest root. @default 'baselines' */
+  baselines?: string
+  /** Folder where results.json and reports are written, relative to the Vitest root. @default 'perf-results' */
+  results?: string
+  /** Print the per-test summary table at the end of the run. @default true */
+  summary?: boolean
+  /** Reports written into `results` at the end of a run; results.json is written whatever this says. @default ['json', 'md', 'html', 'csv'] */
+  reports?: ReportFormat[]
+  /** KPI grade bounds of report.md/html/csv, merged with the defaults; `false` leaves a KPI out. @default {} */
+  kpi?: KpiOverrides
+  /** Append report.md's table to $GITHUB_STEP_SUMMARY when that variable is set. @default true */
+  githubSummary?: boolean
+  /** Annotate each run's Vitest test with its summary line and an image of its charts, shown by Vitest's UI and HTML reporter. @default true */
+  annotate?: boolean
+  /** Per database: pin a provider (`'local'`) or give `{ provider, url, image, tuning, … }`. @default {} */
+  infra?: Partial<Record<ServiceName, ProviderName | ServiceOptions>>
+  /** When no provider works: skip the test, fail it, or skip by hand and fail when `CI` is set. @default 'auto' */
+  onUnavailable?: 'skip' | 'fail' | 'auto'
+  /** Live progress: one updating row per running perf test in Vitest's window (TTY), else a plain line every 10 s. @default true */
+  progress?: boolean
+  /** A live Prometheus exporter during the run (`true`: a free loopback port). @default false */
+  prometheus?: boolean | PrometheusOptions
+}
+
+/** perf() options with defaults filled in: what workers get through inject('vitest-perf:options'). */
+export interface ResolvedPerfOptions {
+  baselines: string
+  results: string
+  summary: boolean
+  reports: ReportFormat[]
+  kpi: KpiOverrides
+  githubSummary: boolean
+  annotate: boolean
+  infra: Partial<Record<ServiceName, ServiceOptions>>
+  onUnavailable: 'skip' | 'fail' | 'auto'
+  progress: boolean
+  prometheus: PrometheusOptions | undefined
+}
+
+// The hand-written types above are what users see; this fails the typecheck when the schema and
+// the types drift apart.
+type Flat<T> = T extends object ? { [K in keyof T]-?: [Flat<T[K]>, undefined extends T[K] ? 'optional' : 'required'] } : T
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends <T>() => T extends Flat<B> ? 1 : 2 ? true : false
+type Check<T extends true> = T
+export type PerfOptionsMatchSchema =
+  Check<Same<z.input<typeof schema>, PerfOptions>> | Check<Same<z.output<typeof schema>, ResolvedPerfOptions>>
 
 export function resolvePerfOptions(input: unknown = {}): ResolvedPerfOptions {
-  const parsed = schema.safeParse(input ?? {})
-  if (parsed.success) return parsed.data
-  throw new PerfConfigError(
-    parsed.error.issues.map((i) => ({ path: ['perf()', ...i.path].join('.'), message: i.message })),
-    'perf() plugin options',
-  )
+  const parsed = parseOptions(schema, input ?? {}, { prefix: 'perf()' })
+  if (parsed.ok) return parsed.data
+  throw new PerfConfigError(parsed.problems, 'perf() plugin options')
 }
 
 /** The schema itself, for the generated configuration reference (scripts/config-reference.ts). */

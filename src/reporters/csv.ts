@@ -1,6 +1,8 @@
+import { csvCell } from '../core/escape.ts'
 import type { PerfTestEntry } from './collect.ts'
 import { KPI_NAMES, type KpiName, type KpiTable } from './kpi.ts'
-import { runRows, type RunRow } from './run-rows.ts'
+import type { RunResult } from '../core/result.ts'
+import { baselineVerdict, runRows, type RunRow, type ScenarioRow } from './run-rows.ts'
 
 type Cell = string | number | undefined
 
@@ -24,6 +26,7 @@ const COLUMNS: [string, (row: RunRow) => Cell][] = [
   ['test_state', (x) => x.testState],
   ['run_state', (x) => x.result.state],
   ['verdict', (x) => x.verdict.text],
+  ['baseline_verdict', (x) => baselineVerdict(x.result)],
   ['executor', (x) => x.result.config.executor],
   ['started_at', (x) => x.result.startedAt],
   ['duration_ms', (x) => round(x.result.durationMs)],
@@ -50,20 +53,44 @@ const COLUMNS: [string, (row: RunRow) => Cell][] = [
   ['thresholds_failed', (x) => x.failedThresholds.length],
   ['grade', (x) => x.grades.overall],
   ...KPI_NAMES.map((k): [string, (row: RunRow) => Cell] => [GRADE_COLUMNS[k], (x) => x.grades.byKpi[k]?.grade]),
+  // Last, so the columns before keep their places: empty on a run's row, the scenario's name on its rows.
+  ['scenario', (x) => SCENARIO.get(x)],
 ]
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name)
 
-/** RFC 4180 quoting: only when a comma, quote or line break is inside. */
-export function csvCell(value: Cell): string {
-  if (value === undefined) return ''
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+export { csvCell }
+
+const SCENARIO = new WeakMap<RunRow, string>()
+
+/**
+ * A scenario's row: the run's identity (test, run, name, state) with the scenario's own numbers,
+ * its thresholds' verdict, and no grades or baseline (those are the run's).
+ */
+function scenarioRow(row: RunRow, s: ScenarioRow): RunRow {
+  const { baseline: _baseline, ...run } = row.result
+  const result = { ...run, ...s.result, config: { ...run.config, executor: s.result.executor } } as RunResult
+  const scenario: RunRow = {
+    ...row,
+    result,
+    verdict: { status: s.verdict ? 'fail' : 'other', text: s.verdict },
+    failedThresholds: s.failedThresholds,
+    successRate: s.successRate,
+    peakMemoryMb: undefined,
+    grades: { byKpi: {}, overall: undefined },
+    scenarios: [],
+  }
+  SCENARIO.set(scenario, s.name)
+  return scenario
 }
 
-/** summary.csv: a header and one row per run of every perf test. */
+/** summary.csv: a header and one row per run of every perf test, then one per scenario of a run with scenarios. */
 export function formatCsv(entries: readonly PerfTestEntry[], kpi: KpiTable): string {
   const lines = [CSV_COLUMNS.join(',')]
-  for (const row of runRows(entries, kpi)) lines.push(COLUMNS.map(([, get]) => csvCell(get(row))).join(','))
+  const line = (row: RunRow) => COLUMNS.map(([, get]) => csvCell(get(row))).join(',')
+  for (const row of runRows(entries, kpi)) {
+    lines.push(line(row))
+    for (const s of row.scenarios) lines.push(line(scenarioRow(row, s)))
+  }
   return `${lines.join('\n')}\n`
 }

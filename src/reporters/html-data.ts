@@ -1,5 +1,5 @@
 import { decodeHistogram } from '../metrics/histogram.ts'
-import type { RunResult } from '../metrics/result.ts'
+import type { RunResult } from '../core/result.ts'
 import { resourceSeries, type ResourceGroup, type ResourceSeries } from './resources.ts'
 
 /** A span to shade on the time charts, in seconds since the run's start. */
@@ -43,7 +43,8 @@ const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2
 export function faultWindows(r: RunResult): FaultWindow[] {
   const raw = (r.faults ?? []).map((f) => ({ start: f.start, end: f.end, label: f.name }))
   const t0 = Date.parse(r.startedAt)
-  const seconds = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? (Date.parse(v) - t0) / 1000 : undefined)
+  const seconds = (v: unknown) =>
+    typeof v === 'number' ? v : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? (Date.parse(v) - t0) / 1000 : undefined
   const windows: FaultWindow[] = []
   for (const w of raw) {
     const start = seconds(w?.start)
@@ -103,6 +104,8 @@ export function timelineCharts(r: RunResult, id: string, faults: FaultWindow[]):
 
 /** Percentile points x = 1 / (1 − q), 20 per decade, up to what the sample count resolves. */
 export function percentileGrid(count: number): number[] {
+  // A count of Infinity (a hand-edited file) would never end the grid.
+  if (!Number.isFinite(count)) return []
   const xs: number[] = []
   for (let k = 0; ; k++) {
     const x = 10 ** (k / 20)
@@ -135,7 +138,9 @@ export function distributionChart(r: RunResult, id: string): ChartSpec | undefin
       { label: 'latency', values: curve(r.histograms.latency), color: '#2563eb' },
       { label: 'service time', values: curve(r.histograms.serviceTime), color: '#0891b2' },
       // The committed baseline's latency, when toMatchBaseline() compared this run with one.
-      ...(r.baseline?.latencyHistogram ? [{ label: 'baseline latency', values: curve(r.baseline.latencyHistogram), color: '#9ca3af' }] : []),
+      ...(r.baseline?.latencyHistogram
+        ? [{ label: 'baseline latency', values: curve(r.baseline.latencyHistogram), color: '#9ca3af' }]
+        : []),
     ],
     units: ['ms'],
     faults: [],
@@ -169,7 +174,12 @@ export function resourceCharts(r: RunResult, id: string, faults: FaultWindow[]):
       title,
       kind: 'time',
       x,
-      series: series.map((s, i) => ({ label: s.label, values: align(s), color: PALETTE[i % PALETTE.length], ...(s.axis ? { axis: s.axis } : {}) })),
+      series: series.map((s, i) => ({
+        label: s.label,
+        values: align(s),
+        color: PALETTE[i % PALETTE.length],
+        ...(s.axis ? { axis: s.axis } : {}),
+      })),
       units: right ? [series.find((s) => s.axis !== 2)?.unit ?? '', right.unit] : [series[0].unit],
       faults,
     })
@@ -177,10 +187,39 @@ export function resourceCharts(r: RunResult, id: string, faults: FaultWindow[]):
   return charts
 }
 
+/**
+ * Runs with scenarios: each scenario's iterations per second on the run's seconds, so a later
+ * startTime shows where its line begins.
+ */
+export function scenarioChart(r: RunResult, id: string, faults: FaultWindow[]): ChartSpec | undefined {
+  const scenarios = Object.entries(r.scenarios ?? {})
+  // The run's seconds as the other time charts take them (a last bucket of a few ms left out).
+  const buckets = r.timeline.filter((p, i) => i < r.timeline.length - 1 || i === 0 || p.ms >= MIN_LAST_BUCKET_MS)
+  if (scenarios.length === 0 || buckets.length === 0) return undefined
+  const x = buckets.map((p) => p.t)
+  const last = buckets[buckets.length - 1]
+  return {
+    id: `${id}-scenarios`,
+    title: 'Throughput by scenario',
+    kind: 'time',
+    stepped: true,
+    x: [...x, last.t + last.ms / 1000],
+    series: scenarios.map(([name, s], i) => {
+      const byT = new Map(s.timeline.map((p) => [p.t, p.throughput]))
+      // A second the scenario was not running has no value: its line starts at its startTime.
+      const values = x.map((t) => byT.get(t) ?? null)
+      return { label: name, values: [...values, values[values.length - 1]], color: PALETTE[i % PALETTE.length] }
+    }),
+    units: ['/s'],
+    faults,
+  }
+}
+
 export function chartsFor(r: RunResult, id: string): ChartSpec[] {
   const faults = faultWindows(r)
   const distribution = distributionChart(r, id)
-  const timeline = timelineCharts(r, id, faults)
+  const scenarios = scenarioChart(r, id, faults)
+  const timeline = [...timelineCharts(r, id, faults), ...(scenarios ? [scenarios] : [])]
   const resources = resourceCharts(r, id, faults)
   const xMax = Math.max(r.durationMs / 1000, ...[...timeline, ...resources].map((c) => c.x[c.x.length - 1] ?? 0))
   for (const chart of [...timeline, ...resources]) chart.xMax = xMax

@@ -8,6 +8,7 @@ body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.45 syste
 header.top { background: #111827; color: #f9fafb; padding: 20px 32px; }
 header.top h1 { margin: 0 0 4px; font-size: 22px; font-weight: 650; letter-spacing: -0.01em; }
 header.top .meta { color: #d1d5db; margin: 0; }
+header.top .interrupted { margin: 0 0 6px; color: #fecaca; font-weight: 650; }
 header.top .chips { margin-top: 10px; display: flex; gap: 8px; flex-wrap: wrap; }
 main { padding: 20px 32px 32px; max-width: 1500px; margin: 0 auto; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin-bottom: 20px; box-shadow: 0 1px 2px rgb(0 0 0 / 0.04); }
@@ -21,6 +22,8 @@ table.data { border-collapse: collapse; width: 100%; font-variant-numeric: tabul
 .data th { font-size: 11px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; white-space: normal; vertical-align: bottom; }
 .data td.num, .data th.num { text-align: right; }
 .data td.wrap { white-space: normal; min-width: 150px; }
+.data tr.scenario td { color: var(--muted); }
+.data tr.scenario td:first-child { padding-left: 24px; }
 .data tr:last-child td { border-bottom: none; }
 .scroll { overflow-x: auto; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid transparent; }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { PerfConfigError } from '../errors.ts'
+import { parseOptions } from '../config/zod-problems.ts'
+import { PerfConfigError } from '../core/errors.ts'
 import { KPI_DEFS, KPI_NAMES, resolveKpi, type KpiBounds, type KpiOverrides, type KpiTable } from './kpi.ts'
 
 const bound = z.number().finite().nonnegative()
@@ -33,7 +34,7 @@ function orderProblem(b: KpiBounds, better: 'higher' | 'lower'): string | undefi
 }
 
 export function parseKpiOverrides(input: unknown, subject: string): KpiTable {
-  const parsed = kpiOverridesSchema.safeParse(input ?? {})
-  if (parsed.success) return resolveKpi(parsed.data as KpiOverrides)
-  throw new PerfConfigError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })), subject)
+  const parsed = parseOptions(kpiOverridesSchema, input ?? {})
+  if (parsed.ok) return resolveKpi(parsed.data as KpiOverrides)
+  throw new PerfConfigError(parsed.problems, subject)
 }

@@ -1,4 +1,4 @@
-import type { RunResult } from '../metrics/result.ts'
+import type { RunResult } from '../core/result.ts'
 import { peakMemoryMb } from './resources.ts'
 
 /** Marginal: misses the Acceptable bound but has not crossed the Poor one (the KPI table leaves that gap). */
@@ -31,7 +31,7 @@ export const KPI_DEFS: Record<KpiName, KpiDef> = {
   avgLatency: { label: 'Avg latency', unit: 'ms', better: 'lower' },
   p99Latency: { label: 'p99 latency', unit: 'ms', better: 'lower' },
   successRate: { label: 'Success', unit: '%', better: 'higher' },
-  memory: { label: 'Memory', unit: 'MB', better: 'lower' },
+  memory: { label: 'Memory (test process)', unit: 'MB', better: 'lower' },
 }
 
 export const DEFAULT_KPI: KpiTable = {
@@ -74,7 +74,7 @@ export function worstGrade(grades: Grade[]): Grade | undefined {
  * Share of the planned iterations that finished without error, in %. Dropped and interrupted
  * iterations count against it: a user who arrived and was never served did not succeed.
  */
-export function successRate(r: RunResult): number | undefined {
+export function successRate(r: Pick<RunResult, 'iterations' | 'dropped' | 'interrupted' | 'failed'>): number | undefined {
   const planned = r.iterations + r.dropped + r.interrupted
   return planned === 0 ? undefined : ((r.iterations - r.failed) / planned) * 100
 }

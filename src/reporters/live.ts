@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../engine/result-sink.ts'
+import type { ProgressEvent } from '../core/progress-event.ts'
 
 /** Plain mode: one line per running test this often (the first after this long). */
 const EVERY_MS = 10_000
@@ -56,7 +56,9 @@ export function findWindow(reporters: readonly unknown[]): LiveWindow | undefine
   for (const reporter of reporters) {
     const r = (reporter ?? {}) as { isTTY?: unknown; summary?: { renderer?: unknown }; renderer?: unknown }
     if (r.isTTY !== true) continue
-    const renderer = [r.summary?.renderer, r.renderer].find((c) => typeof (c as Partial<Renderer> | undefined)?.options?.getWindow === 'function') as Renderer | undefined
+    const renderer = [r.summary?.renderer, r.renderer].find(
+      (c) => typeof (c as Partial<Renderer> | undefined)?.options?.getWindow === 'function',
+    ) as Renderer | undefined
     if (!renderer) continue
     const options = renderer.options
     return {

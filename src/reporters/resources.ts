@@ -1,4 +1,4 @@
-import type { ResourceSample } from '../monitor/sample.ts'
+import type { ResourceSample } from '../core/resource-sample.ts'
 
 // Samples are read field by field and missing ones skipped: results files may be hand-made or
 // older, and a field the monitor adds later still shows up under "Other resources".
@@ -16,7 +16,21 @@ export interface ResourceSeries {
 }
 
 const MB = 1024 * 1024
-const KNOWN = new Set(['t', 'cpu', 'rss', 'heapUsed', 'heapAfterGc', 'eventLoop', 'handles', 'servers'])
+const KNOWN = new Set([
+  't',
+  'cpu',
+  'rss',
+  'heapUsed',
+  'heapAfterGc',
+  'heapObjects',
+  'heapObjectsAfterGc',
+  'external',
+  'arrayBuffers',
+  'afterFullGc',
+  'eventLoop',
+  'handles',
+  'servers',
+])
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
@@ -27,6 +41,11 @@ function readSample(s: Record<string, unknown>, emit: Emit): void {
   emit('rss', 'memory', 'MB', finite(s.rss) ? s.rss / MB : undefined)
   emit('heap used', 'memory', 'MB', finite(s.heapUsed) ? s.heapUsed / MB : undefined)
   emit('heap after GC', 'memory', 'MB', finite(s.heapAfterGc) ? s.heapAfterGc / MB : undefined)
+  // The part of the heap toHaveNoLeak() judges: JavaScript objects, without the JIT's code.
+  emit('heap objects', 'memory', 'MB', finite(s.heapObjects) ? s.heapObjects / MB : undefined)
+  emit('heap objects after GC', 'memory', 'MB', finite(s.heapObjectsAfterGc) ? s.heapObjectsAfterGc / MB : undefined)
+  emit('external', 'memory', 'MB', finite(s.external) ? s.external / MB : undefined)
+  emit('array buffers', 'memory', 'MB', finite(s.arrayBuffers) ? s.arrayBuffers / MB : undefined)
   emit('test process', 'cpu', '%', s.cpu)
   if (isRecord(s.eventLoop)) {
     for (const k of ['p50', 'p99', 'max']) emit(`delay ${k}`, 'eventLoop', 'ms', s.eventLoop[k])
@@ -69,7 +88,10 @@ export function resourceSeries(resources: readonly unknown[]): ResourceSeries[] 
 /** Peak memory of the test process in MB: its rss, else its heap; undefined without samples. */
 export function peakMemoryMb(resources: readonly (ResourceSample | unknown)[]): number | undefined {
   for (const field of ['rss', 'heapUsed']) {
-    const values = resources.filter(isRecord).map((s) => s[field]).filter(finite)
+    const values = resources
+      .filter(isRecord)
+      .map((s) => s[field])
+      .filter(finite)
     if (values.length > 0) return Math.max(...values) / MB
   }
   return undefined

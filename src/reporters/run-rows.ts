@@ -1,5 +1,6 @@
-import type { RunResult } from '../metrics/result.ts'
-import type { ThresholdOutcome } from '../thresholds/evaluate.ts'
+import { splitScenario } from '../core/metric-key.ts'
+import type { RunResult, ScenarioResult } from '../core/result.ts'
+import type { ThresholdOutcome } from '../core/result.ts'
 import type { PerfTestEntry } from './collect.ts'
 import { gradeRun, successRate, type Grade, type KpiGrades, type KpiTable } from './kpi.ts'
 import { peakMemoryMb } from './resources.ts'
@@ -21,11 +22,73 @@ export interface RunRow {
   successRate: number | undefined
   peakMemoryMb: number | undefined
   grades: KpiGrades
+  /** Runs with scenarios: one row per scenario, in the config's order. */
+  scenarios: ScenarioRow[]
 }
 
-function verdictOf(state: PerfTestEntry['state'], failed: number): RunRow['verdict'] {
-  if (state === 'failed') return { status: 'fail', text: failed > 0 ? `FAIL (${failed} threshold${failed > 1 ? 's' : ''})` : 'FAIL' }
-  if (state === 'passed') return { status: 'pass', text: 'pass' }
+/** One scenario of a run, as the reports show it under the run's row. */
+export interface ScenarioRow {
+  name: string
+  result: ScenarioResult
+  /** The failed thresholds of this scenario: those keyed `{scenario:<name>}`. */
+  failedThresholds: ThresholdOutcome[]
+  successRate: number | undefined
+  /** `FAIL (1 threshold)` when one of its thresholds failed, else empty. */
+  verdict: string
+}
+
+/** What the executor cell says of a scenario: its executor, and its startTime when it starts later. */
+export function scenarioExecutor(s: ScenarioResult): string {
+  if (s.startTime <= 0) return s.executor
+  const at = s.startTime >= 1000 ? `${Number((s.startTime / 1000).toFixed(3))}s` : `${Math.round(s.startTime)}ms`
+  return `${s.executor} from ${at}`
+}
+
+/** The scenarios of a run, each with its own thresholds' verdict. */
+export function scenarioRows(result: RunResult): ScenarioRow[] {
+  return Object.entries(result.scenarios ?? {}).map(([name, s]) => {
+    const failedThresholds = result.thresholds.filter((t) => !t.ok && splitScenario(t.metric)?.scenario === name)
+    const n = failedThresholds.length
+    return {
+      name,
+      result: s,
+      failedThresholds,
+      successRate: successRate(s),
+      verdict: n > 0 ? `FAIL (${n} threshold${n > 1 ? 's' : ''})` : '',
+    }
+  })
+}
+
+/** The header every report of an interrupted run starts with. */
+export const INTERRUPTED_HEADLINE = 'INTERRUPTED — partial results'
+
+/** What reports add after a run's figures or verdict when it did not complete: ` (aborted)`, ` (interrupted)`. */
+export function stateNote(result: RunResult, verdict?: RunRow['verdict']): string {
+  return result.state === 'completed' || verdict?.text === result.state ? '' : ` (${result.state})`
+}
+
+/** A baseline verdict as reports show it: `REGRESSION (major)`, `INCONCLUSIVE`, `IMPROVEMENT`. */
+export function baselineVerdict(result: RunResult): string | undefined {
+  const b = result.baseline
+  if (b === undefined) return undefined
+  return b.severity ? `${b.verdict} (${b.severity})` : b.verdict
+}
+
+/**
+ * What a run's verdict cell says: why the test failed (thresholds, a baseline REGRESSION), or
+ * pass with the baseline verdict when it was compared. The console, md, csv and html share it.
+ */
+export function runVerdict(state: PerfTestEntry['state'], result: RunResult): RunRow['verdict'] {
+  const failed = result.thresholds.filter((t) => !t.ok).length
+  const baseline = baselineVerdict(result)
+  if (state === 'failed') {
+    const reasons = [
+      ...(failed > 0 ? [`FAIL (${failed} threshold${failed > 1 ? 's' : ''})`] : []),
+      ...(baseline && baseline !== 'PASS' && baseline !== 'IMPROVEMENT' ? [baseline] : []),
+    ]
+    return { status: 'fail', text: reasons.length > 0 ? reasons.join(', ') : 'FAIL' }
+  }
+  if (state === 'passed') return { status: 'pass', text: baseline && baseline !== 'PASS' ? `pass, ${baseline}` : 'pass' }
   return { status: 'other', text: state }
 }
 
@@ -47,15 +110,21 @@ export function runRows(entries: readonly PerfTestEntry[], kpi: KpiTable): RunRo
         testState: e.state,
         run: i + 1,
         result: r,
-        verdict: verdictOf(e.state, failedThresholds.length),
+        verdict: runVerdict(e.state, r),
         failedThresholds,
         successRate: successRate(r),
         peakMemoryMb: peakMemoryMb(r.resources),
-        grades: gradeRun(r, kpi),
+        grades: failedGrades(e.state, gradeRun(r, kpi)),
+        scenarios: scenarioRows(r),
       })
     })
   }
   return rows
+}
+
+/** A failed test is never graded above Poor, whatever its KPIs say. */
+function failedGrades(state: PerfTestEntry['state'], grades: KpiGrades): KpiGrades {
+  return state === 'failed' ? { ...grades, overall: 'poor' } : grades
 }
 
 /** How many runs got each overall grade, worst last. */

@@ -1,15 +1,16 @@
+import { mkdirSync } from 'node:fs'
 import { appendFile, mkdir } from 'node:fs/promises'
-import { writeFileAtomic } from '../fs/write-atomic.ts'
 import path from 'node:path'
+import { writeFileAtomic, writeFileAtomicSync } from '../fs/write-atomic.ts'
 import type { PerfTestEntry } from './collect.ts'
 import { formatCsv } from './csv.ts'
-import { loadChartLibrary, renderHtml } from './html.ts'
+import { loadChartLibrary, loadChartLibrarySync, renderHtml, type ChartLibrary } from './html.ts'
 import type { KpiTable } from './kpi.ts'
 import { formatMarkdown } from './markdown.ts'
 import { matrixCsv, matrixRows } from './matrix-table.ts'
 
-export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const
-export type ReportFormat = (typeof REPORT_FORMATS)[number]
+export type ReportFormat = 'json' | 'md' | 'html' | 'csv'
+export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const satisfies readonly ReportFormat[]
 
 /** File names in the results folder; results.json is written by json.ts, always. */
 export const REPORT_FILES = { md: 'report.md', html: 'report.html', csv: 'summary.csv' } as const
@@ -18,12 +19,29 @@ export interface WriteReportsOptions {
   formats: readonly ReportFormat[]
   kpi: KpiTable
   createdAt?: string
+  /** The run was stopped before its end: every report says so at the top. */
+  interrupted?: boolean
 }
 
-async function render(format: keyof typeof REPORT_FILES, entries: readonly PerfTestEntry[], options: WriteReportsOptions): Promise<string> {
-  if (format === 'md') return formatMarkdown(entries, { kpi: options.kpi })
-  if (format === 'csv') return formatCsv(entries, options.kpi)
-  return renderHtml(entries, { kpi: options.kpi, library: await loadChartLibrary(), createdAt: options.createdAt })
+/** The reports `formats` asks for, as file name and a renderer; rendering may throw. */
+function reportsOf(entries: readonly PerfTestEntry[], options: WriteReportsOptions, library: () => ChartLibrary): [string, () => string][] {
+  const { kpi, interrupted, createdAt } = options
+  const all: [ReportFormat, string, () => string][] = [
+    ['md', REPORT_FILES.md, () => formatMarkdown(entries, { kpi, interrupted })],
+    ['html', REPORT_FILES.html, () => renderHtml(entries, { kpi, library: library(), createdAt, interrupted })],
+    ['csv', REPORT_FILES.csv, () => formatCsv(entries, kpi)],
+  ]
+  const matrix = matrixRows([...entries])
+  if (matrix.length) all.push(['csv', 'matrix.csv', () => matrixCsv(matrix)])
+  return all.filter(([format]) => options.formats.includes(format)).map(([, name, render]) => [name, render])
+}
+
+const failure = (file: string, error: unknown) =>
+  new Error(`vitest-perf: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+
+function throwFailures(failures: unknown[]): void {
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) throw new AggregateError(failures, `vitest-perf: ${failures.length} reports could not be written`)
 }
 
 /**
@@ -32,25 +50,48 @@ async function render(format: keyof typeof REPORT_FILES, entries: readonly PerfT
  */
 export async function writeReports(dir: string, entries: readonly PerfTestEntry[], options: WriteReportsOptions): Promise<string[]> {
   await mkdir(dir, { recursive: true })
+  // A chart library that cannot be read costs report.html only, like any other failing report.
+  let library: ChartLibrary | undefined
+  let libraryError: unknown
+  if (options.formats.includes('html'))
+    await loadChartLibrary().then(
+      (l) => (library = l),
+      (e: unknown) => (libraryError = e),
+    )
+  const chartLibrary = () => {
+    if (library === undefined) throw libraryError
+    return library
+  }
   const written: string[] = []
   const failures: unknown[] = []
-  for (const format of ['md', 'html', 'csv'] as const) {
-    if (!options.formats.includes(format)) continue
-    const file = path.join(dir, REPORT_FILES[format])
+  for (const [name, render] of reportsOf(entries, options, chartLibrary)) {
+    const file = path.join(dir, name)
     try {
-      await writeFileAtomic(file, await render(format, entries, options))
+      await writeFileAtomic(file, render())
       written.push(file)
     } catch (error) {
-      failures.push(new Error(`vitest-perf: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
+      failures.push(failure(file, error))
     }
   }
-  const matrix = matrixRows([...entries])
-  if (matrix.length && options.formats.includes('csv')) {
-    const file = path.join(dir, 'matrix.csv')
-    await writeFileAtomic(file, matrixCsv(matrix)).then(() => written.push(file), (error: unknown) => failures.push(error))
+  throwFailures(failures)
+  return written
+}
+
+/** The same, blocking (the SIGINT handler's last words): uPlot is read synchronously when needed. */
+export function writeReportsSync(dir: string, entries: readonly PerfTestEntry[], options: WriteReportsOptions): string[] {
+  mkdirSync(dir, { recursive: true })
+  const written: string[] = []
+  const failures: unknown[] = []
+  for (const [name, render] of reportsOf(entries, options, loadChartLibrarySync)) {
+    const file = path.join(dir, name)
+    try {
+      writeFileAtomicSync(file, render())
+      written.push(file)
+    } catch (error) {
+      failures.push(failure(file, error))
+    }
   }
-  if (failures.length === 1) throw failures[0]
-  if (failures.length > 1) throw new AggregateError(failures, `vitest-perf: ${failures.length} reports could not be written`)
+  throwFailures(failures)
   return written
 }
 

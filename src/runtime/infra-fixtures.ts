@@ -1,8 +1,10 @@
 import { inject } from 'vitest'
-import { PerfInfraError } from '../errors.ts'
-import type { ProviderFailure, ServiceFixture, ServiceName } from '../infra/types.ts'
-import type { InfraUsed } from '../metrics/result.ts'
-import type { WatchedServer } from '../monitor/sample.ts'
+import { brokerClient, type BrokerClient } from '../broker/client.ts'
+import type { RouteResponse } from '../broker/routes.ts'
+import type { ProviderFailure, ServiceFixture, ServiceName } from '../broker/wire.ts'
+import { PerfError, PerfInfraError, rebuildError } from '../core/errors.ts'
+import type { InfraUsed } from '../core/result.ts'
+import type { WatchedServer } from '../core/resource-sample.ts'
 
 /** A database fixture: connection details of this file's own database, plus reset helpers. */
 export interface DatabaseFixture extends ServiceFixture {
@@ -12,7 +14,7 @@ export interface DatabaseFixture extends ServiceFixture {
   snapshot(): Promise<void>
   /** Returns the database to the last snapshot(). */
   reset(): Promise<void>
-  /** Stops and starts the server (local provider): every test file sharing it sees the outage. */
+  /** Stops and starts the server (local and embedded providers): every test file sharing it sees the outage. */
   restart(): Promise<void>
   /**
    * This fixture routed through a fault proxy: url, host, port and options point at the proxy,
@@ -46,32 +48,37 @@ function clientOptions(f: ServiceFixture): ClientOptions {
   return { ...base, user: f.user, database: f.database }
 }
 
-type Reply = { ok: true; fixture: ServiceFixture; tried: ProviderFailure[] } | { ok: false; code: string; message: string }
-
-async function call(route: string, body: unknown): Promise<Reply | { ok: true }> {
-  const broker = inject('vitest-perf:broker')
-  if (!broker) {
-    throw new PerfInfraError('PERF_INFRA_BROKER', 'The database fixtures need the perf() plugin in vitest.config.ts (plugins: [perf()]); it starts and shares the servers.')
+function broker(): BrokerClient {
+  const address = inject('vitest-perf:broker')
+  if (!address) {
+    throw new PerfInfraError(
+      'PERF_INFRA_BROKER',
+      'The database fixtures need the perf() plugin in vitest.config.ts (plugins: [perf()]); it starts and shares the servers.',
+    )
   }
   // Not a hot path: one request per file and service.
-  const res = await fetch(`${broker.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${broker.token}` }, body: JSON.stringify(body) })
-  return (await res.json()) as Reply
+  return brokerClient(address)
 }
 
 function withHelpers(fixture: ServiceFixture, tried: ProviderFailure[]): DatabaseFixture {
-  const act = async (route: string) => {
-    const reply = await call(route, { fixture })
-    if (!reply.ok) throw new PerfInfraError(reply.code as 'PERF_INFRA_BROKER', `${fixture.service} ${route.slice(1)}: ${reply.message}`)
+  const act = async (route: 'snapshot' | 'reset' | 'restart' | 'pause' | 'unpause') => {
+    const client = broker()
+    try {
+      await client.call(route, { fixture })
+    } catch (e) {
+      // Same class and code, with the service and the action in front.
+      throw e instanceof PerfError ? rebuildError({ code: e.code, message: `${fixture.service} ${route}: ${e.message}` }) : e
+    }
   }
   const self: DatabaseFixture = {
     ...fixture,
     tried,
     options: clientOptions(fixture),
-    snapshot: () => act('/snapshot'),
-    reset: () => act('/reset'),
-    restart: () => act('/restart'),
-    pause: () => act('/pause'),
-    unpause: () => act('/unpause'),
+    snapshot: () => act('snapshot'),
+    reset: () => act('reset'),
+    restart: () => act('restart'),
+    pause: () => act('pause'),
+    unpause: () => act('unpause'),
     through: (proxy) => {
       const routed = { ...fixture, host: proxy.host, port: proxy.port, url: proxy.url(fixture.url) }
       return { ...self, host: routed.host, port: routed.port, url: routed.url, options: clientOptions(routed) }
@@ -90,36 +97,52 @@ export function watchedBy(task: object): WatchedServer[] {
 
 /** The database servers a test's fixtures gave it, as recorded in its results. */
 export function infraUsedBy(task: object): InfraUsed[] {
-  return (given.get(task) ?? []).map((f) => ({ service: f.service, provider: f.provider, version: f.version, tuning: f.tuning, host: f.host, port: f.port }))
+  return (given.get(task) ?? []).map((f) => ({
+    service: f.service,
+    provider: f.provider,
+    version: f.version,
+    tuning: f.tuning,
+    host: f.host,
+    port: f.port,
+  }))
 }
 
 /** One per test file: acquires each service's database on first use, releases them after the file. */
 export class FileInfra {
-  private readonly acquired = new Map<ServiceName, Promise<Reply>>()
+  private readonly acquired = new Map<ServiceName, Promise<RouteResponse<'acquire'>>>()
 
   async get(service: ServiceName, skip: (note: string) => never, task?: object): Promise<DatabaseFixture> {
     let pending = this.acquired.get(service)
     if (!pending) {
-      pending = call('/acquire', { service }) as Promise<Reply>
+      pending = broker().call('acquire', { service })
       this.acquired.set(service, pending)
     }
-    const reply = await pending
-    if (reply.ok) {
-      if (task) given.set(task, [...(given.get(task) ?? []), reply.fixture])
-      return withHelpers(reply.fixture, reply.tried)
+    let acquired: RouteResponse<'acquire'>
+    try {
+      acquired = await pending
+    } catch (e) {
+      if (!(e instanceof PerfError)) throw e
+      const options = inject('vitest-perf:options')
+      const policy = options?.infra?.[service]?.onUnavailable ?? options?.onUnavailable ?? 'auto'
+      const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase())
+      // Each test of the file that asks gets its own error, as each got its own reply before.
+      if (policy === 'fail' || (policy === 'auto' && ci) || e.code !== 'PERF_INFRA_UNAVAILABLE') throw rebuildError(e)
+      return skip(
+        `${e.message}\n(skipped because no ${service} server could be had; with CI set this fails instead; see perf({ onUnavailable }))`,
+      )
     }
-    const options = inject('vitest-perf:options')
-    const policy = options?.infra?.[service]?.onUnavailable ?? options?.onUnavailable ?? 'auto'
-    const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase())
-    const fail = policy === 'fail' || (policy === 'auto' && ci)
-    if (fail || reply.code !== 'PERF_INFRA_UNAVAILABLE') throw new PerfInfraError(reply.code as 'PERF_INFRA_UNAVAILABLE', reply.message)
-    return skip(`${reply.message}\n(skipped because no ${service} server could be had; with CI set this fails instead; see perf({ onUnavailable }))`)
+    if (task) given.set(task, [...(given.get(task) ?? []), acquired.fixture])
+    return withHelpers(acquired.fixture, acquired.tried)
   }
 
   async releaseAll(): Promise<void> {
     for (const pending of this.acquired.values()) {
-      const reply = await pending.catch(() => undefined)
-      if (reply?.ok) await call('/release', { fixture: reply.fixture })
+      const acquired = await pending.catch(() => undefined)
+      // A database that cannot be dropped does not fail the file; the broker forgets it either way.
+      if (acquired)
+        await broker()
+          .call('release', { fixture: acquired.fixture })
+          .catch(() => {})
     }
     this.acquired.clear()
   }

@@ -1,21 +1,28 @@
-import { test, type TestContext } from 'vitest'
-import type { LoadConfig } from '../config/schemas.ts'
+import { test, type TestAPI, type TestContext } from 'vitest'
+import type { LoadConfig, ScenariosInput } from '../core/load-config.ts'
 import type { Workflow } from '../engine/context.ts'
-import type { LoadModule } from '../engine/load-module.ts'
-import { runLoad, type RunOptions } from '../engine/run-load.ts'
-import type { RunResult } from '../metrics/result.ts'
-import { PerfThresholdError } from '../errors.ts'
+import type { LoadModule, ScenarioWorkflows } from '../engine/load-module.ts'
+import { runLoad } from '../run/run-load.ts'
+import { type RunOptions } from '../run/options.ts'
+import type { RunResult } from '../core/result.ts'
+import { PerfThresholdError } from '../core/errors.ts'
 import { formatThresholdTable } from '../thresholds/evaluate.ts'
 import { attachResult } from './current-test.ts'
+import { annotateRun } from './annotate.ts'
 import { FileInfra, infraUsedBy, watchedBy, type DatabaseFixture } from './infra-fixtures.ts'
 import { trackedFaults, type Faults } from '../faults/catalog.ts'
 
-export type RunFn = (config: LoadConfig, workflow: Workflow | LoadModule, options?: RunOptions) => Promise<RunResult>
+/** runLoad() bound to the test: the same two forms, one executor's config or scenarios. */
+export interface RunFn {
+  <S extends string>(config: ScenariosInput<S>, workflows: ScenarioWorkflows<NoInfer<S>>, options?: RunOptions): Promise<RunResult>
+  (config: LoadConfig, workflow: Workflow | LoadModule, options?: RunOptions): Promise<RunResult>
+}
 
 export interface PerfFixtures {
   /**
    * runLoad bound to the test: named after it, aborted with it, its result attached for the
-   * reporter. Thresholds in the config that fail make the test fail with their table.
+   * reporter and annotated on the test. Thresholds in the config that fail make the test fail
+   * with their table.
    */
   run: RunFn
   /** A PostgreSQL database of this test file's own (provider chain: url → testcontainers → local → embedded). */
@@ -58,30 +65,48 @@ function createPerfTest() {
         await tracked.stopAll()
       }
     },
-    run: async ({ task, signal }: TestContext, use: (run: RunFn) => Promise<void>) => {
+    run: async ({ task, signal, annotate }: TestContext, use: (run: RunFn) => Promise<void>) => {
       const holder = task as unknown as { meta: Record<string, unknown> }
       let index = 0
-      const run: RunFn = async (config, workflow, options = {}) => {
+      const run = async (
+        config: LoadConfig | ScenariosInput,
+        workflow: Workflow | LoadModule | ScenarioWorkflows,
+        options: RunOptions = {},
+      ) => {
         const name = options.name ?? config.name ?? (index++ === 0 ? task.name : `${task.name} #${index}`)
         const linked = options.signal ? AbortSignal.any([options.signal, signal]) : signal
         const monitor = options.monitor === false ? false : { servers: watchedBy(task), ...options.monitor }
-        const result = await runLoad(config, workflow, { ...options, name, signal: linked, attach: false, monitor })
+        const runOptions: RunOptions = { ...options, name, signal: linked, attach: false, monitor }
+        // One call, either form: runLoad() tells them apart (and validates the pair) itself.
+        const result = await (runLoad as (c: typeof config, w: typeof workflow, o: RunOptions) => Promise<RunResult>)(
+          config,
+          workflow,
+          runOptions,
+        )
         const used = infraUsedBy(task)
         if (used.length > 0) result.infra = used
         attachResult(result, holder)
+        // After the run, so it costs the load nothing; before a threshold failure, which shows it too.
+        await annotateRun(result, { name: task.name, annotate })
         const failed = result.thresholds.filter((t) => !t.ok)
         if (failed.length > 0) {
-          const aborted = result.abort?.reason === 'threshold' ? ` The run was aborted early (${result.abort.detail}) after ${result.iterations} iterations.` : ''
-          throw new PerfThresholdError(`${failed.length} of ${result.thresholds.length} thresholds failed for "${name}".${aborted}\n${formatThresholdTable(result.thresholds)}`)
+          const aborted =
+            result.abort?.reason === 'threshold'
+              ? ` The run was aborted early (${result.abort.detail}) after ${result.iterations} iterations.`
+              : ''
+          throw new PerfThresholdError(
+            `${failed.length} of ${result.thresholds.length} thresholds failed for "${name}".${aborted}\n${formatThresholdTable(result.thresholds)}`,
+          )
         }
         return result
       }
-      await use(run)
+      await use(run as RunFn)
     },
   })
 }
 
-type PerfTestAPI = ReturnType<typeof createPerfTest>
+/** `test` with the perf fixtures; the file-scoped `infra` fixture behind them stays internal. */
+export type PerfTestAPI = TestAPI<PerfFixtures>
 // Inside a Vitest worker the module is imported at the top level of a test file, which is
 // where file-scoped fixtures must be defined; elsewhere it is created on first use.
 let created: PerfTestAPI | undefined = process.env.VITEST ? createPerfTest() : undefined

@@ -1,15 +1,10 @@
-import { PerfThresholdSyntaxError } from '../errors.ts'
-import type { ConfigProblem } from '../errors.ts'
-import type { MetricType } from '../metrics/snapshot.ts'
-import { metricKey, parseDurationText, parseThreshold, tryParseMetricKey } from './parse.ts'
+import { PerfThresholdSyntaxError } from '../core/errors.ts'
+import type { ConfigProblem } from '../core/errors.ts'
+import type { MetricType } from '../core/metric-snapshot.ts'
+import { metricKey } from '../core/metric-key.ts'
+import { parseDuration } from '../core/duration.ts'
+import { parseThreshold, tryParseMetricKey } from './parse.ts'
 import type { Aggregation, ParsedThreshold } from './parse.ts'
-
-export type ThresholdInput =
-  | string
-  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string | number }
-
-/** Keys are metric keys such as `latency` or `latency{step:checkout}`. */
-export type ThresholdsInput = Record<string, ThresholdInput | ThresholdInput[]>
 
 export interface ThresholdDef {
   /** Canonical key: tags sorted by name. */
@@ -19,6 +14,8 @@ export interface ThresholdDef {
   parsed: ParsedThreshold
   abortOnFail: boolean
   delayAbortEvalMs: number
+  /** Where the expression was written (`thresholds.errors[0]`), for messages. */
+  path: string
 }
 
 export const BUILTIN_METRIC_TYPES: Readonly<Record<string, MetricType>> = Object.freeze({
@@ -73,16 +70,17 @@ export function checkAgainstType(metric: string, type: MetricType, parsed: Parse
 export function compileThresholds(
   input: unknown,
   path = 'thresholds',
-): { defs: ThresholdDef[]; problems: ConfigProblem[] } {
+): { defs: ThresholdDef[]; problems: ConfigProblem[]; warnings: ConfigProblem[] } {
   const defs: ThresholdDef[] = []
   const problems: ConfigProblem[] = []
-  if (input === undefined) return { defs, problems }
+  const warnings: ConfigProblem[] = []
+  if (input === undefined) return { defs, problems, warnings }
   if (!isPlainObject(input)) {
     problems.push({
       path,
       message: `must be an object mapping metric keys to thresholds, e.g. { latency: ['p(95)<200ms'] }; got ${describe(input)}`,
     })
-    return { defs, problems }
+    return { defs, problems, warnings }
   }
   for (const [key, value] of Object.entries(input)) {
     const keyPath = path + propertyPath(key)
@@ -108,7 +106,29 @@ export function compileThresholds(
       compileOne(value, keyPath, target, defs, problems)
     }
   }
-  return { defs, problems }
+  for (const def of defs) {
+    const why = neverFails(def)
+    if (why) warnings.push({ path: def.path, message: `"${def.parsed.source}" ${why}` })
+  }
+  return { defs, problems, warnings }
+}
+
+/**
+ * Why a threshold can never fail (or only when every iteration fails), or nothing: usually a
+ * fraction written as a percentage (`rate<1` for "below 1 %", which means below 100 %).
+ */
+export function neverFails(def: ThresholdDef): string | undefined {
+  const { aggregation, op, value, unit } = def.parsed
+  const type = builtinMetricType(def.name) ?? (unit === '%' ? 'rate' : undefined)
+  if (aggregation.kind === 'rate' && type === 'rate') {
+    const fix = `a rate is a fraction (1 = 100 %); did you mean "rate${op}${value / 100}" or "rate${op}${value}%"?`
+    if ((op === '<' && value > 1) || (op === '<=' && value >= 1)) return `can never fail: ${fix}`
+    if (op === '<' && value === 1) return `fails only when every iteration fails: ${fix}`
+    if ((op === '>' && value < 0) || (op === '>=' && value <= 0)) return 'can never fail: a rate is never below 0'
+  }
+  if (aggregation.kind === 'count' && ((op === '>=' && value <= 0) || (op === '>' && value < 0)))
+    return 'can never fail: a count is never below 0'
+  return undefined
 }
 
 interface Target {
@@ -138,7 +158,7 @@ function compileOne(item: unknown, itemPath: string, target: Target, defs: Thres
       else problems.push({ path: `${itemPath}.abortOnFail`, message: `must be true or false; got ${describe(item.abortOnFail)}` })
     }
     if (item.delayAbortEval !== undefined) {
-      const ms = delayToMs(item.delayAbortEval)
+      const ms = parseDuration(item.delayAbortEval)
       if (ms !== undefined) delayAbortEvalMs = ms
       else {
         problems.push({
@@ -177,13 +197,7 @@ function compileOne(item: unknown, itemPath: string, target: Target, defs: Thres
     if (mismatch) problems.push({ path: expressionPath, message: mismatch })
   }
   if (problems.length > before) return
-  defs.push({ metric: target.metric, name: target.name, tags: target.tags, parsed, abortOnFail, delayAbortEvalMs })
-}
-
-function delayToMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined
-  if (typeof value === 'string') return parseDurationText(value)
-  return undefined
+  defs.push({ metric: target.metric, name: target.name, tags: target.tags, parsed, abortOnFail, delayAbortEvalMs, path: expressionPath })
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,9 @@
-import type { MetricSnapshot, MetricType } from '../metrics/snapshot.ts'
+import type { MetricSnapshot, MetricType } from '../core/metric-snapshot.ts'
 import { builtinMetricType, checkAgainstType } from './define.ts'
 import type { ThresholdDef } from './define.ts'
 import { parseMetricKey, parseThreshold } from './parse.ts'
 import type { Aggregation, ParsedThreshold, ThresholdOp } from './parse.ts'
+import type { ThresholdOutcome } from '../core/result.ts'
 
 export interface ThresholdResult {
   ok: boolean
@@ -10,17 +11,6 @@ export interface ThresholdResult {
   /** How `actual` should be displayed: `ms`, `%` (a fraction shown ×100), `/s`, or absent for a plain number. */
   unit?: string
   note?: string
-}
-
-export interface ThresholdOutcome {
-  metric: string
-  expression: string
-  ok: boolean
-  actual: number | null
-  unit?: string
-  window?: { ms: number; failed: number; total: number; worst: number | null }
-  note?: string
-  abortOnFail?: boolean
 }
 
 const TIME_UNITS = new Set(['us', 'µs', 'μs', 'ms', 's', 'm', 'h'])
@@ -155,11 +145,12 @@ export function formatThresholdTable(outcomes: ThresholdOutcome[]): string {
     (o.ok ? '✓ pass' : '✗ FAIL') + (o.note ? `  (${o.note})` : ''),
   ])
   // The last column holds notes of any length, so it is left unpadded and excluded from sizing.
-  const widths = header.map((h, i) =>
-    i === header.length - 1 ? h.length : Math.max(h.length, ...rows.map((r) => r[i].length)),
-  )
+  const widths = header.map((h, i) => (i === header.length - 1 ? h.length : Math.max(h.length, ...rows.map((r) => r[i].length))))
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   const lines = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)]
   if (rows.length === 0) lines.push('(no thresholds defined)')
   return lines.join('\n')

@@ -1,9 +1,10 @@
 import { ResultSnapshots } from '../metrics/result-snapshot.ts'
-import type { RunResult, TimelinePoint } from '../metrics/result.ts'
-import type { MetricSnapshot } from '../metrics/snapshot.ts'
-import { windowCounts } from '../metrics/windows.ts'
+import type { RunResult, TimelinePoint } from '../core/result.ts'
+import type { MetricSnapshot } from '../core/metric-snapshot.ts'
+import { windowCounts } from './windows.ts'
 import type { ThresholdDef } from './define.ts'
-import { displayUnit, evaluateThreshold, thresholdOutcome, type ThresholdOutcome } from './evaluate.ts'
+import { displayUnit, evaluateThreshold, thresholdOutcome } from './evaluate.ts'
+import { type ThresholdOutcome } from '../core/result.ts'
 
 /** Metrics whose windows can be rebuilt from the per-second timeline after the run. */
 export const TIMELINE_WINDOW_METRICS = new Set(['errors', 'iterations', 'dropped', 'throughput'])
@@ -15,7 +16,12 @@ export function evaluateOnResult(result: RunResult, defs: ThresholdDef[]): Thres
     return defs.map((def) => {
       if (def.parsed.windowMs === undefined) return thresholdOutcome(def, evaluateThreshold(def, snapshots.get(def.metric)))
       const unit = displayUnit(snapshots.get(def.metric)?.type, def.parsed)
-      return { metric: def.metric, expression: def.parsed.source, ...(unit !== undefined ? { unit } : {}), ...evaluateWindows(def, result.timeline) }
+      return {
+        metric: def.metric,
+        expression: def.parsed.source,
+        ...(unit !== undefined ? { unit } : {}),
+        ...evaluateWindows(def, result.timeline),
+      }
     })
   } finally {
     snapshots.dispose()
@@ -45,5 +51,12 @@ function evaluateWindows(def: ThresholdDef, timeline: TimelinePoint[]): Omit<Thr
 function windowSnapshot(metric: string, points: TimelinePoint[]): MetricSnapshot {
   const sum = (f: (p: TimelinePoint) => number) => points.reduce((s, p) => s + f(p), 0)
   const tps = points.map((p) => p.throughput)
-  return windowCounts(metric, { iterations: sum((p) => p.iterations), errors: sum((p) => p.errors), dropped: sum((p) => p.dropped), ms: sum((p) => p.ms), minTp: Math.min(...tps), maxTp: Math.max(...tps) })
+  return windowCounts(metric, {
+    iterations: sum((p) => p.iterations),
+    errors: sum((p) => p.errors),
+    dropped: sum((p) => p.dropped),
+    ms: sum((p) => p.ms),
+    minTp: Math.min(...tps),
+    maxTp: Math.max(...tps),
+  })
 }

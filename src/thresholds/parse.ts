@@ -1,8 +1,7 @@
-import { PerfThresholdSyntaxError } from '../errors.ts'
+import { scanDuration } from '../core/duration.ts'
+import { PerfThresholdSyntaxError } from '../core/errors.ts'
 
-export type Aggregation =
-  | { kind: 'p'; p: number }
-  | { kind: 'avg' | 'med' | 'min' | 'max' | 'count' | 'rate' | 'value' }
+export type Aggregation = { kind: 'p'; p: number } | { kind: 'avg' | 'med' | 'min' | 'max' | 'count' | 'rate' | 'value' }
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!='
 
@@ -22,19 +21,17 @@ const NAMED_AGGREGATIONS = ['avg', 'med', 'min', 'max', 'count', 'rate', 'value'
 const OPERATORS = ['===', '==', '!=', '<=', '>=', '<', '>'] as const
 const TIME_UNIT_MS: Record<string, number> = {
   us: 0.001,
-  'µs': 0.001, // micro sign U+00B5
-  'μs': 0.001, // greek mu U+03BC, what many keyboards produce
+  µs: 0.001, // micro sign U+00B5
+  μs: 0.001, // greek mu U+03BC, what many keyboards produce
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
 }
-const DURATION_UNITS = ['h', 'm', 's', 'ms'] as const
 
 const EXPECT_AGGREGATION = 'an aggregation (p(N), avg, med, min, max, count, rate, value)'
 const EXPECT_OPERATOR = 'an operator (< <= > >= == !=)'
 const EXPECT_UNIT = 'a unit or end of expression (units: us, ms, s, m, h, %, /s; then optionally "over <duration>")'
-const EXPECT_DURATION = 'a duration like 10s, 1m30s or 500ms'
 
 /** Internal: carries the position and what was expected until the public entry point picks the error. */
 class SyntaxFailure {
@@ -181,39 +178,13 @@ function checkUnitFits(c: Cursor, aggregation: Aggregation, unit: string, at: nu
 }
 
 function readDuration(c: Cursor): number {
-  let total = 0
-  let lastRank = -1
-  for (;;) {
-    const raw = c.match(/\d+(?:\.\d+)?/y)
-    if (raw === undefined) {
-      if (lastRank >= 0) return clean(total)
-      c.fail(EXPECT_DURATION)
-    }
-    const unitStart = c.pos
-    const unit = c.match(/ms|h|m|s/y)
-    if (unit === undefined || /[A-Za-z]/.test(c.peek())) c.fail('a duration unit (ms, s, m, h)', unitStart)
-    const rank = DURATION_UNITS.indexOf(unit as (typeof DURATION_UNITS)[number])
-    if (rank <= lastRank) c.fail('duration units in decreasing order (h, m, s, ms), each at most once', unitStart)
-    lastRank = rank
-    total += Number(raw) * TIME_UNIT_MS[unit]
-  }
+  const scan = scanDuration(c.src, c.pos)
+  if (!scan.ok) c.fail(scan.expected, scan.at)
+  c.pos = scan.end
+  return scan.ms
 }
 
-/** Internal (not re-exported): `10s`, `1m30s`, `500ms` → milliseconds; undefined when malformed. */
-export function parseDurationText(text: string): number | undefined {
-  const c = new Cursor(text.trim())
-  try {
-    const ms = readDuration(c)
-    return c.atEnd() ? ms : undefined
-  } catch (err) {
-    if (err instanceof SyntaxFailure) return undefined
-    throw err
-  }
-}
-
-export type MetricKeyResult =
-  | { ok: true; name: string; tags: Record<string, string> }
-  | { ok: false; position: number; expected: string }
+export type MetricKeyResult = { ok: true; name: string; tags: Record<string, string> } | { ok: false; position: number; expected: string }
 
 const NAME_RE = /[A-Za-z_][\w.-]*/y
 const TAG_NAME_RE = /[\w.-]+/y
@@ -263,10 +234,4 @@ function readMetricKey(c: Cursor): { name: string; tags: Record<string, string> 
   if (!c.atEnd()) c.fail('end of metric key')
   // fromEntries defines own properties, so a tag named __proto__ stays an ordinary tag.
   return { name, tags: Object.fromEntries(entries) }
-}
-
-export function metricKey(name: string, tags?: Record<string, string>): string {
-  const entries = Object.entries(tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  if (entries.length === 0) return name
-  return `${name}{${entries.map(([k, v]) => `${k}:${v}`).join(',')}}`
 }

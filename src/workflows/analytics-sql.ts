@@ -7,14 +7,87 @@ import { upsertClause, type TableSpec } from './sql-dialect.ts'
 function tables(p: string): TableSpec[] {
   const key = 'text(24)' as const
   return [
-    { name: `${p}regions`, columns: [['region', 'text(8)', 'not null'], ['name', key, 'not null']], primaryKey: ['region'] },
-    { name: `${p}categories`, columns: [['category', key, 'not null'], ['department', key, 'not null']], primaryKey: ['category'] },
-    { name: `${p}products`, columns: [['sku', key, 'not null'], ['category', key, 'not null'], ['price', 'money', 'not null']], primaryKey: ['sku'] },
-    { name: `${p}customers`, columns: [['id', 'int', 'not null'], ['name', 'text(40)', 'not null'], ['segment', 'text(16)', 'not null'], ['region', 'text(8)', 'not null']], primaryKey: ['id'], indexes: [['segment']] },
-    { name: `${p}orders`, columns: [['id', 'int', 'not null'], ['customer_id', 'int', 'not null'], ['day', 'date', 'not null'], ['status', 'text(12)', 'not null'], ['total', 'money', 'not null']], primaryKey: ['id'], indexes: [['day'], ['customer_id']] },
-    { name: `${p}order_items`, columns: [['order_id', 'int', 'not null'], ['line', 'int', 'not null'], ['sku', key, 'not null'], ['qty', 'int', 'not null'], ['price', 'money', 'not null']], primaryKey: ['order_id', 'line'], indexes: [['sku']] },
-    { name: `${p}reports`, columns: [['id', 'id'], ['iteration', 'int', 'not null'], ['query_key', 'text(64)', 'not null'], ['cache_hit', 'bool', 'not null'], ['row_count', 'int', 'not null'], ['revenue', 'money', 'not null'], ['created_at', 'ts', 'not null']] },
-    { name: `${p}report_cache`, columns: [['query_key', 'text(64)', 'not null'], ['body', 'clob', 'not null'], ['expires_at', 'bigint', 'not null']], primaryKey: ['query_key'] },
+    {
+      name: `${p}regions`,
+      columns: [
+        ['region', 'text(8)', 'not null'],
+        ['name', key, 'not null'],
+      ],
+      primaryKey: ['region'],
+    },
+    {
+      name: `${p}categories`,
+      columns: [
+        ['category', key, 'not null'],
+        ['department', key, 'not null'],
+      ],
+      primaryKey: ['category'],
+    },
+    {
+      name: `${p}products`,
+      columns: [
+        ['sku', key, 'not null'],
+        ['category', key, 'not null'],
+        ['price', 'money', 'not null'],
+      ],
+      primaryKey: ['sku'],
+    },
+    {
+      name: `${p}customers`,
+      columns: [
+        ['id', 'int', 'not null'],
+        ['name', 'text(40)', 'not null'],
+        ['segment', 'text(16)', 'not null'],
+        ['region', 'text(8)', 'not null'],
+      ],
+      primaryKey: ['id'],
+      indexes: [['segment']],
+    },
+    {
+      name: `${p}orders`,
+      columns: [
+        ['id', 'int', 'not null'],
+        ['customer_id', 'int', 'not null'],
+        ['day', 'date', 'not null'],
+        ['status', 'text(12)', 'not null'],
+        ['total', 'money', 'not null'],
+      ],
+      primaryKey: ['id'],
+      indexes: [['day'], ['customer_id']],
+    },
+    {
+      name: `${p}order_items`,
+      columns: [
+        ['order_id', 'int', 'not null'],
+        ['line', 'int', 'not null'],
+        ['sku', key, 'not null'],
+        ['qty', 'int', 'not null'],
+        ['price', 'money', 'not null'],
+      ],
+      primaryKey: ['order_id', 'line'],
+      indexes: [['sku']],
+    },
+    {
+      name: `${p}reports`,
+      columns: [
+        ['id', 'id'],
+        ['iteration', 'int', 'not null'],
+        ['query_key', 'text(64)', 'not null'],
+        ['cache_hit', 'bool', 'not null'],
+        ['row_count', 'int', 'not null'],
+        ['revenue', 'money', 'not null'],
+        ['created_at', 'ts', 'not null'],
+      ],
+    },
+    {
+      name: `${p}report_cache`,
+      columns: [
+        ['query_key', 'text(64)', 'not null'],
+        ['body', 'clob', 'not null'],
+        ['expires_at', 'bigint', 'not null'],
+      ],
+      primaryKey: ['query_key'],
+    },
   ]
 }
 
@@ -63,11 +136,36 @@ export function analyticsSql(o: ResolvedOptions, params: AnParameters, sql: SqlC
     }),
     async setup(ref) {
       await createTables(sql, specs)
-      await seedRows(sql, `${p}regions`, ['region', 'name'], ref.regions.map((r) => [r.region, r.name]))
-      await seedRows(sql, `${p}categories`, ['category', 'department'], ref.categories.map((r) => [r.category, r.department]))
-      await seedRows(sql, `${p}products`, ['sku', 'category', 'price'], ref.products.map((r) => [r.sku, r.category, r.price]))
-      await seedRows(sql, `${p}customers`, ['id', 'name', 'segment', 'region'], ref.customers.map((r) => [r.id, r.name, r.segment, r.region]))
-      await seedRows(sql, `${p}orders`, ['id', 'customer_id', 'day', 'status', 'total'], ref.orders.map((r) => [r.id, r.customerId, r.day, r.status, r.total]))
+      await seedRows(
+        sql,
+        `${p}regions`,
+        ['region', 'name'],
+        ref.regions.map((r) => [r.region, r.name]),
+      )
+      await seedRows(
+        sql,
+        `${p}categories`,
+        ['category', 'department'],
+        ref.categories.map((r) => [r.category, r.department]),
+      )
+      await seedRows(
+        sql,
+        `${p}products`,
+        ['sku', 'category', 'price'],
+        ref.products.map((r) => [r.sku, r.category, r.price]),
+      )
+      await seedRows(
+        sql,
+        `${p}customers`,
+        ['id', 'name', 'segment', 'region'],
+        ref.customers.map((r) => [r.id, r.name, r.segment, r.region]),
+      )
+      await seedRows(
+        sql,
+        `${p}orders`,
+        ['id', 'customer_id', 'day', 'status', 'total'],
+        ref.orders.map((r) => [r.id, r.customerId, r.day, r.status, r.total]),
+      )
       const items = ref.orders.flatMap((r) => r.items.map((i) => [r.id, i.line, i.sku, i.qty, i.price]))
       await seedRows(sql, `${p}order_items`, ['order_id', 'line', 'sku', 'qty', 'price'], items)
     },
@@ -86,6 +184,10 @@ export function analyticsSql(o: ResolvedOptions, params: AnParameters, sql: SqlC
     async record(s, iteration, key, hit, rows, revenue) {
       await s.sql!.query(st.record, [iteration, key, hit, rows, revenue])
     },
-    counts: () => countRows(sql, specs.map((t) => t.name)),
+    counts: () =>
+      countRows(
+        sql,
+        specs.map((t) => t.name),
+      ),
   }
 }

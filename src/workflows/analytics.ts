@@ -1,6 +1,6 @@
 import { checkFailed } from './errors.ts'
 import type { ResolvedOptions } from './options.ts'
-import { prng } from './prng.ts'
+import { prng } from '../core/random.ts'
 import { JOIN_DEPTH } from './profiles.ts'
 import { dayString } from './sql-dialect.ts'
 import type { KindWorkflow, RunScope } from './workflow.ts'
@@ -34,7 +34,14 @@ export interface AnReference {
   categories: { category: string; department: string }[]
   products: { sku: string; category: string; price: number }[]
   customers: { id: number; name: string; segment: string; region: string }[]
-  orders: { id: number; customerId: number; day: string; status: string; total: number; items: { line: number; sku: string; qty: number; price: number }[] }[]
+  orders: {
+    id: number
+    customerId: number
+    day: string
+    status: string
+    total: number
+    items: { line: number; sku: string; qty: number; price: number }[]
+  }[]
 }
 
 export interface AnStatistics {
@@ -70,19 +77,37 @@ export function anParameters(o: ResolvedOptions): AnParameters {
     const from = r.int(0, o.sizes.days - window)
     return { id, segment: r.pick(SEGMENTS), from: dayString(from), to: dayString(from + window - 1) }
   })
-  return { customers: Math.max(20, Math.round(o.sizes.referenceRows / 5)), products: Math.max(20, o.sizes.categories * 10), orders: o.sizes.referenceRows, topN: o.sizes.rows, queries }
+  return {
+    customers: Math.max(20, Math.round(o.sizes.referenceRows / 5)),
+    products: Math.max(20, o.sizes.categories * 10),
+    orders: o.sizes.referenceRows,
+    topN: o.sizes.rows,
+    queries,
+  }
 }
 
 export function anReference(o: ResolvedOptions, p: AnParameters): AnReference {
   const r = prng(o.seed, 'an-reference')
   const pad = (n: number) => String(n).padStart(5, '0')
-  const products = Array.from({ length: p.products }, (_, i) => ({ sku: `sku-${pad(i + 1)}`, category: `cat-${pad(r.int(1, o.sizes.categories))}`, price: r.float(1, 300) }))
+  const products = Array.from({ length: p.products }, (_, i) => ({
+    sku: `sku-${pad(i + 1)}`,
+    category: `cat-${pad(r.int(1, o.sizes.categories))}`,
+    price: r.float(1, 300),
+  }))
   const maxItems = o.complexity === 'simple' ? 2 : o.complexity === 'medium' ? 3 : 5
   return {
     regions: REGIONS.map((region) => ({ region, name: region.toUpperCase() })),
-    categories: Array.from({ length: o.sizes.categories }, (_, i) => ({ category: `cat-${pad(i + 1)}`, department: `dept-${r.int(1, 4)}` })),
+    categories: Array.from({ length: o.sizes.categories }, (_, i) => ({
+      category: `cat-${pad(i + 1)}`,
+      department: `dept-${r.int(1, 4)}`,
+    })),
     products,
-    customers: Array.from({ length: p.customers }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}`, segment: r.pick(SEGMENTS), region: r.pick(REGIONS) })),
+    customers: Array.from({ length: p.customers }, (_, i) => ({
+      id: i + 1,
+      name: `customer ${i + 1}`,
+      segment: r.pick(SEGMENTS),
+      region: r.pick(REGIONS),
+    })),
     orders: Array.from({ length: p.orders }, (_, i) => {
       const items = Array.from({ length: r.int(1, maxItems) }, (_, line) => {
         const product = r.pick(products)
@@ -119,7 +144,9 @@ export function analytics(o: ResolvedOptions, backend: AnBackend, p: AnParameter
     async run(s: RunScope) {
       const q = anQueryFor(o, p, s.iteration)
       const key = `${o.prefix}report:${q.id}`
-      const cached = await s.step('cache-lookup', async () => (s.redis ? ((await s.redis.get(key)) ?? undefined) : backend.cacheGet(s, key)))
+      const cached = await s.step('cache-lookup', async () =>
+        s.redis ? ((await s.redis.get(key)) ?? undefined) : backend.cacheGet(s, key),
+      )
       s.ctx.rate('workflow_cache_hit', cached !== undefined)
       let report: { rows: number; revenue: number }
       if (cached !== undefined) report = JSON.parse(cached)
@@ -136,7 +163,15 @@ export function analytics(o: ResolvedOptions, backend: AnBackend, p: AnParameter
           if (orders !== stats.n) throw checkFailed('analytics', s.iteration, 'the order count of the statistics', stats.n, orders)
           const sorted = [...daily].sort((a, b) => a - b)
           const revenue = Math.round(daily.reduce((a, b) => a + b, 0) * 100) / 100
-          return { query: q, rows: results.reduce((n, r) => n + r.length, 0), revenue, stats, p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), results }
+          return {
+            query: q,
+            rows: results.reduce((n, r) => n + r.length, 0),
+            revenue,
+            stats,
+            p50: percentile(sorted, 0.5),
+            p90: percentile(sorted, 0.9),
+            results,
+          }
         })
         await s.step('cache-store', async () => {
           const json = JSON.stringify(body)

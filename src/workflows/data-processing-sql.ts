@@ -20,32 +20,118 @@ const CHUNK = 1000
 function tables(p: string): TableSpec[] {
   const key = 'text(24)' as const
   return [
-    { name: `${p}products`, columns: [['sku', key, 'not null'], ['category', key, 'not null'], ['price_factor', 'real', 'not null']], primaryKey: ['sku'] },
-    { name: `${p}accounts`, columns: [['account', key, 'not null'], ['region', 'text(8)', 'not null'], ['tier', 'int', 'not null']], primaryKey: ['account'] },
-    { name: `${p}categories`, columns: [['category', key, 'not null'], ['department', key, 'not null'], ['tax_rate', 'real', 'not null']], primaryKey: ['category'] },
-    { name: `${p}regions`, columns: [['region', 'text(8)', 'not null'], ['fx', 'real', 'not null']], primaryKey: ['region'] },
+    {
+      name: `${p}products`,
+      columns: [
+        ['sku', key, 'not null'],
+        ['category', key, 'not null'],
+        ['price_factor', 'real', 'not null'],
+      ],
+      primaryKey: ['sku'],
+    },
+    {
+      name: `${p}accounts`,
+      columns: [
+        ['account', key, 'not null'],
+        ['region', 'text(8)', 'not null'],
+        ['tier', 'int', 'not null'],
+      ],
+      primaryKey: ['account'],
+    },
+    {
+      name: `${p}categories`,
+      columns: [
+        ['category', key, 'not null'],
+        ['department', key, 'not null'],
+        ['tax_rate', 'real', 'not null'],
+      ],
+      primaryKey: ['category'],
+    },
+    {
+      name: `${p}regions`,
+      columns: [
+        ['region', 'text(8)', 'not null'],
+        ['fx', 'real', 'not null'],
+      ],
+      primaryKey: ['region'],
+    },
     {
       name: `${p}batches`,
-      columns: [['id', 'id'], ['source', key, 'not null'], ['iteration', 'int', 'not null'], ['row_count', 'int', 'not null'], ['valid_rows', 'int'], ['rejected_rows', 'int'], ['status', 'text(16)', 'not null'], ['created_at', 'ts', 'not null'], ['finished_at', 'ts']],
+      columns: [
+        ['id', 'id'],
+        ['source', key, 'not null'],
+        ['iteration', 'int', 'not null'],
+        ['row_count', 'int', 'not null'],
+        ['valid_rows', 'int'],
+        ['rejected_rows', 'int'],
+        ['status', 'text(16)', 'not null'],
+        ['created_at', 'ts', 'not null'],
+        ['finished_at', 'ts'],
+      ],
     },
     {
       name: `${p}staging`,
-      columns: [['batch_id', 'int', 'not null'], ['line', 'int', 'not null'], ['account', key, 'not null'], ['sku', key, 'not null'], ['qty', 'int'], ['unit_price', 'money'], ['event_time', 'ts'], ['note', 'clob'], ['error', 'text(16)']],
+      columns: [
+        ['batch_id', 'int', 'not null'],
+        ['line', 'int', 'not null'],
+        ['account', key, 'not null'],
+        ['sku', key, 'not null'],
+        ['qty', 'int'],
+        ['unit_price', 'money'],
+        ['event_time', 'ts'],
+        ['note', 'clob'],
+        ['error', 'text(16)'],
+      ],
       primaryKey: ['batch_id', 'line'],
     },
     {
       name: `${p}facts`,
-      columns: [['batch_id', 'int', 'not null'], ['line', 'int', 'not null'], ['account', key, 'not null'], ['sku', key, 'not null'], ['category', key, 'not null'], ['region', 'text(8)'], ['qty', 'int', 'not null'], ['amount', 'money', 'not null'], ['day', 'date', 'not null'], ['flagged', 'bool']],
+      columns: [
+        ['batch_id', 'int', 'not null'],
+        ['line', 'int', 'not null'],
+        ['account', key, 'not null'],
+        ['sku', key, 'not null'],
+        ['category', key, 'not null'],
+        ['region', 'text(8)'],
+        ['qty', 'int', 'not null'],
+        ['amount', 'money', 'not null'],
+        ['day', 'date', 'not null'],
+        ['flagged', 'bool'],
+      ],
       primaryKey: ['batch_id', 'line'],
       indexes: [['day', 'category']],
     },
     {
       name: `${p}daily`,
-      columns: [['day', 'date', 'not null'], ['category', key, 'not null'], ['region', 'text(8)', 'not null'], ['stripe', 'int', 'not null'], ['n', 'int', 'not null'], ['total', 'money', 'not null']],
+      columns: [
+        ['day', 'date', 'not null'],
+        ['category', key, 'not null'],
+        ['region', 'text(8)', 'not null'],
+        ['stripe', 'int', 'not null'],
+        ['n', 'int', 'not null'],
+        ['total', 'money', 'not null'],
+      ],
       primaryKey: ['day', 'category', 'region', 'stripe'],
     },
-    { name: `${p}rejects`, columns: [['batch_id', 'int', 'not null'], ['line', 'int', 'not null'], ['error', 'text(16)', 'not null']], primaryKey: ['batch_id', 'line'] },
-    { name: `${p}top_accounts`, columns: [['batch_id', 'int', 'not null'], ['rnk', 'int', 'not null'], ['account', key, 'not null'], ['total', 'money', 'not null']], primaryKey: ['batch_id', 'account'] },
+    {
+      name: `${p}rejects`,
+      columns: [
+        ['batch_id', 'int', 'not null'],
+        ['line', 'int', 'not null'],
+        ['error', 'text(16)', 'not null'],
+      ],
+      primaryKey: ['batch_id', 'line'],
+    },
+    {
+      name: `${p}top_accounts`,
+      columns: [
+        ['batch_id', 'int', 'not null'],
+        ['rnk', 'int', 'not null'],
+        ['account', key, 'not null'],
+        ['total', 'money', 'not null'],
+      ],
+      primaryKey: ['batch_id', 'account'],
+    },
   ]
 }
 
@@ -108,16 +194,38 @@ export function dataProcessingSql(o: ResolvedOptions, params: DpParameters, sql:
     async setup(ref) {
       await createTables(sql, specs)
       const p = o.prefix
-      await seedRows(sql, `${p}products`, ['sku', 'category', 'price_factor'], ref.products.map((r) => [r.sku, r.category, r.priceFactor]))
-      await seedRows(sql, `${p}accounts`, ['account', 'region', 'tier'], ref.accounts.map((r) => [r.account, r.region, r.tier]))
-      await seedRows(sql, `${p}categories`, ['category', 'department', 'tax_rate'], ref.categories.map((r) => [r.category, r.department, r.taxRate]))
-      await seedRows(sql, `${p}regions`, ['region', 'fx'], ref.regions.map((r) => [r.region, r.fx]))
+      await seedRows(
+        sql,
+        `${p}products`,
+        ['sku', 'category', 'price_factor'],
+        ref.products.map((r) => [r.sku, r.category, r.priceFactor]),
+      )
+      await seedRows(
+        sql,
+        `${p}accounts`,
+        ['account', 'region', 'tier'],
+        ref.accounts.map((r) => [r.account, r.region, r.tier]),
+      )
+      await seedRows(
+        sql,
+        `${p}categories`,
+        ['category', 'department', 'tax_rate'],
+        ref.categories.map((r) => [r.category, r.department, r.taxRate]),
+      )
+      await seedRows(
+        sql,
+        `${p}regions`,
+        ['region', 'fx'],
+        ref.regions.map((r) => [r.region, r.fx]),
+      )
     },
     async ingest(s, batch, rows) {
       const id = await s.sql!.insertId(st.batch, [batch.source, batch.iteration, batch.rows])
       let staged = 0
       for (let i = 0; i < rows.length; i += CHUNK) {
-        const insert = st.staging(rows.slice(i, i + CHUNK).map((r) => [id, r.line, r.account, r.sku, r.qty, r.unitPrice, r.eventTime, r.note, r.error]))
+        const insert = st.staging(
+          rows.slice(i, i + CHUNK).map((r) => [id, r.line, r.account, r.sku, r.qty, r.unitPrice, r.eventTime, r.note, r.error]),
+        )
         staged += await s.sql!.execute(insert.sql, insert.params)
       }
       return { id, staged }
@@ -140,6 +248,10 @@ export function dataProcessingSql(o: ResolvedOptions, params: DpParameters, sql:
       await s.sql!.query(st.daily, [id % o.sizes.stripes, id])
       await s.sql!.query(st.finish, [valid, rejected, id])
     },
-    counts: () => countRows(sql, specs.map((t) => t.name)),
+    counts: () =>
+      countRows(
+        sql,
+        specs.map((t) => t.name),
+      ),
   }
 }

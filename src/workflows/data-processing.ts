@@ -1,6 +1,6 @@
 import { checkFailed } from './errors.ts'
 import type { ResolvedOptions } from './options.ts'
-import { prng } from './prng.ts'
+import { prng } from '../core/random.ts'
 import { JOIN_DEPTH } from './profiles.ts'
 import { timestampString } from './sql-dialect.ts'
 import type { KindWorkflow, RunScope } from './workflow.ts'
@@ -91,9 +91,17 @@ export function dpParameters(o: ResolvedOptions): DpParameters {
 export function dpReference(o: ResolvedOptions, p: DpParameters): DpReference {
   const r = prng(o.seed, 'dp-reference')
   return {
-    products: Array.from({ length: p.products }, (_, i) => ({ sku: `sku-${pad(i + 1)}`, category: `cat-${pad(r.int(1, p.categories))}`, priceFactor: r.float(0.8, 1.2, 3) })),
+    products: Array.from({ length: p.products }, (_, i) => ({
+      sku: `sku-${pad(i + 1)}`,
+      category: `cat-${pad(r.int(1, p.categories))}`,
+      priceFactor: r.float(0.8, 1.2, 3),
+    })),
     accounts: Array.from({ length: p.accounts }, (_, i) => ({ account: `acct-${pad(i + 1)}`, region: r.pick(REGIONS), tier: r.int(1, 3) })),
-    categories: Array.from({ length: p.categories }, (_, i) => ({ category: `cat-${pad(i + 1)}`, department: `dept-${r.int(1, 4)}`, taxRate: r.float(0, 0.25, 3) })),
+    categories: Array.from({ length: p.categories }, (_, i) => ({
+      category: `cat-${pad(i + 1)}`,
+      department: `dept-${r.int(1, 4)}`,
+      taxRate: r.float(0, 0.25, 3),
+    })),
     regions: REGIONS.map((region) => ({ region, fx: r.float(0.5, 1.5, 4) })),
   }
 }
@@ -104,10 +112,10 @@ export function dpBatch(o: ResolvedOptions, p: DpParameters, iteration: number):
   const lines = [toCsvLine(['account', 'sku', 'qty', 'unit_price', 'event_time', 'note'])]
   let invalid = 0
   for (let i = 0; i < o.sizes.rows; i++) {
-    let account = `acct-${pad(r.int(1, p.accounts))}`
-    let sku = `sku-${pad(r.int(1, p.products))}`
-    let qty: string | number = r.int(1, p.maxQty)
-    let price: string | number = r.float(0.5, 250).toFixed(2)
+    const account = `acct-${pad(r.int(1, p.accounts))}`
+    const sku = `sku-${pad(r.int(1, p.products))}`
+    const qty: string | number = r.int(1, p.maxQty)
+    const price: string | number = r.float(0.5, 250).toFixed(2)
     const time = timestampString(r.int(0, o.sizes.days * 86_400 - 1))
     // Notes sometimes need CSV quoting, so parsing does real work.
     let note = o.sizes.payloadBytes > 0 ? r.text(o.sizes.payloadBytes) : ''
@@ -116,10 +124,10 @@ export function dpBatch(o: ResolvedOptions, p: DpParameters, iteration: number):
     if (r.chance(o.sizes.invalidRate)) {
       invalid++
       const kind = r.pick(p.errorKinds)
-      if (kind === 'qty') fields[2] = qty = r.chance(0.5) ? 0 : p.maxQty + r.int(1, 20)
-      else if (kind === 'price') fields[3] = price = r.chance(0.5) ? 'n/a' : `-${price}`
-      else if (kind === 'sku') fields[1] = sku = `sku-x${r.int(1, 999)}`
-      else if (kind === 'account') fields[0] = account = `acct-x${r.int(1, 999)}`
+      if (kind === 'qty') fields[2] = r.chance(0.5) ? 0 : p.maxQty + r.int(1, 20)
+      else if (kind === 'price') fields[3] = r.chance(0.5) ? 'n/a' : `-${price}`
+      else if (kind === 'sku') fields[1] = `sku-x${r.int(1, 999)}`
+      else if (kind === 'account') fields[0] = `acct-x${r.int(1, 999)}`
       else fields.splice(r.int(1, 4), 1)
     }
     lines.push(toCsvLine(fields))
@@ -214,7 +222,11 @@ export function dataProcessing(o: ResolvedOptions, backend: DpBackend, p: DpPara
         const parsed = parseBatch(batch.csv)
         const { id, staged } = await backend.ingest(s, batch, parsed)
         check('rows staged', staged, batch.rows, s)
-        await s.redis?.multi().hset(`${o.prefix}batch:${id}`, 'status', 'ingested', 'rows', batch.rows).expire(`${o.prefix}batch:${id}`, 3600).exec()
+        await s.redis
+          ?.multi()
+          .hset(`${o.prefix}batch:${id}`, 'status', 'ingested', 'rows', batch.rows)
+          .expire(`${o.prefix}batch:${id}`, 3600)
+          .exec()
         return { id, rows: parsed }
       })
       const valid = await s.step('validate', () => backend.validate(s, batchId, rows))

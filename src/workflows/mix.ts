@@ -1,7 +1,9 @@
 import type { IterationContext } from '../engine/context.ts'
-import type { ConfigProblem } from '../errors.ts'
+import type { ConfigProblem } from '../core/errors.ts'
+import { parseOptions } from '../config/zod-problems.ts'
 import { PerfWorkflowConfigError } from './errors.ts'
-import { prng } from './prng.ts'
+import { mixOptionsSchema, workflowUnknownKey } from './options-schema.ts'
+import { prng } from '../core/random.ts'
 import type { GeneratedWorkflow, WorkflowDescription } from './workflow.ts'
 
 export interface MixOptions {
@@ -28,16 +30,16 @@ export interface WorkflowMix {
  * on the iteration number, so a mixed load is as repeatable as a single one.
  */
 export function mix(list: GeneratedWorkflow[], options: MixOptions = {}): WorkflowMix {
-  const weights = options.weights ?? list.map(() => 1)
   const problems: ConfigProblem[] = []
-  if (!Array.isArray(list) || list.length === 0) problems.push({ path: 'workflows', message: 'is empty; pass the generated workflows to mix' })
-  if (weights.length !== list.length) problems.push({ path: 'weights', message: `has ${weights.length} entries for ${list.length} workflows; give one weight per workflow` })
-  if (weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0) || !weights.some((w) => w > 0)) {
-    problems.push({ path: 'weights', message: `is ${JSON.stringify(weights)}; use numbers ≥ 0, at least one above 0` })
-  }
-  const seed = options.seed ?? 1
-  if (!Number.isSafeInteger(seed) || seed < 0) problems.push({ path: 'seed', message: `is ${JSON.stringify(seed)}; use an integer ≥ 0` })
-  if (problems.length > 0) throw new PerfWorkflowConfigError(problems)
+  if (!Array.isArray(list) || list.length === 0)
+    problems.push({ path: 'workflows', message: 'is empty; pass the generated workflows to mix' })
+  const checked = parseOptions(mixOptionsSchema, options ?? {}, { unknownKey: workflowUnknownKey })
+  if (!checked.ok) problems.push(...checked.problems)
+  const weights = (checked.ok ? checked.data.weights : undefined) ?? list.map(() => 1)
+  if (checked.ok && Array.isArray(list) && weights.length !== list.length)
+    problems.push({ path: 'weights', message: `has ${weights.length} entries for ${list.length} workflows; give one weight per workflow` })
+  if (problems.length > 0 || !checked.ok) throw new PerfWorkflowConfigError(problems)
+  const seed = checked.data.seed
   const pick = (iteration: number) => prng(seed, 'mix', iteration).weighted(weights)
   return {
     name: `mix(${list.map((w) => w.name).join(', ')})`,

@@ -1,8 +1,8 @@
 import type pgTypes from 'pg'
 import type * as mysqlTypes from 'mysql2/promise'
-import { importDriver } from './errors.ts'
+import { importOptional } from '../core/optional-package.ts'
 import { createTable, dialectText, insertIgnore, numberPlaceholders, type Dialect, type TableSpec } from './sql-dialect.ts'
-import type { ConnectionSpec } from './target.ts'
+import type { ConnectionSpec } from './connection-spec.ts'
 
 export type Row = Record<string, unknown>
 
@@ -66,14 +66,16 @@ const PG_TEXT_OIDS = new Set([1082, 1114, 1184])
 
 /** PostgreSQL through one pg.Pool. */
 export async function postgresClient(spec: ConnectionSpec, poolSize: number): Promise<SqlClient> {
-  const { default: pg } = await importDriver<{ default: typeof pgTypes }>('pg', 'PostgreSQL')
+  const { default: pg } = await importOptional<{ default: typeof pgTypes }>('pg', 'a workflow on PostgreSQL')
   const getTypeParser = ((oid: number, format?: string) => {
     if (PG_NUMBER_OIDS.has(oid)) return (v: string) => Number(v)
     if (PG_TEXT_OIDS.has(oid)) return (v: string) => v
     return pg.types.getTypeParser(oid, format as 'text')
   }) as typeof pg.types.getTypeParser
   const pool = new pg.Pool({
-    ...(spec.url ? { connectionString: spec.url } : { host: spec.host, port: spec.port, user: spec.user, password: spec.password || undefined, database: spec.database }),
+    ...(spec.url
+      ? { connectionString: spec.url }
+      : { host: spec.host, port: spec.port, user: spec.user, password: spec.password || undefined, database: spec.database }),
     max: poolSize,
     types: { getTypeParser },
   })
@@ -102,9 +104,11 @@ export async function postgresClient(spec: ConnectionSpec, poolSize: number): Pr
 
 /** MySQL or MariaDB through one mysql2 pool. */
 export async function mysqlClient(spec: ConnectionSpec, poolSize: number): Promise<SqlClient> {
-  const mysql = await importDriver<typeof mysqlTypes>('mysql2/promise', 'MySQL')
+  const mysql = await importOptional<typeof mysqlTypes>('mysql2/promise', 'a workflow on MySQL')
   const pool = mysql.createPool({
-    ...(spec.url ? { uri: spec.url } : { host: spec.host, port: spec.port, user: spec.user, password: spec.password, database: spec.database }),
+    ...(spec.url
+      ? { uri: spec.url }
+      : { host: spec.host, port: spec.port, user: spec.user, password: spec.password, database: spec.database }),
     connectionLimit: poolSize,
     waitForConnections: true,
     queueLimit: 0,
@@ -115,9 +119,13 @@ export async function mysqlClient(spec: ConnectionSpec, poolSize: number): Promi
   // Read committed, as most ETL jobs run: repeatable read's gap locks turn concurrent
   // insert … select into deadlocks. The event hands over the callback-style connection.
   pool.on('connection', (conn) => {
-    ;(conn as unknown as { query(sql: string, cb: () => void): void }).query('set session transaction isolation level read committed', () => {})
+    ;(conn as unknown as { query(sql: string, cb: () => void): void }).query(
+      'set session transaction isolation level read committed',
+      () => {},
+    )
   })
-  const header = async (sql: string, params: readonly unknown[] | undefined) => (await pool.query(sql, params as unknown[]))[0] as mysqlTypes.ResultSetHeader
+  const header = async (sql: string, params: readonly unknown[] | undefined) =>
+    (await pool.query(sql, params as unknown[]))[0] as mysqlTypes.ResultSetHeader
   return client({
     dialect: 'mysql',
     query: async (sql, params) => (await pool.query(sql, params as unknown[]))[0] as Row[],
@@ -126,7 +134,6 @@ export async function mysqlClient(spec: ConnectionSpec, poolSize: number): Promi
     close: () => pool.end(),
   })
 }
-
 
 /** Inserts reference rows in chunks, skipping keys that exist: setup() may run again. */
 export async function seedRows(sql: SqlClient, table: string, columns: string[], rows: unknown[][]): Promise<void> {

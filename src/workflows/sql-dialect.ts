@@ -48,7 +48,10 @@ export function createTable(d: Dialect, t: TableSpec): string[] {
     for (const idx of indexes) cols.push(`key ${t.name}_${idx.join('_')}_idx (${idx.join(', ')})`)
     return [`create table if not exists ${t.name} (${cols.join(', ')})`]
   }
-  return [`create table if not exists ${t.name} (${cols.join(', ')})`, ...indexes.map((idx) => `create index if not exists ${t.name}_${idx.join('_')}_idx on ${t.name} (${idx.join(', ')})`)]
+  return [
+    `create table if not exists ${t.name} (${cols.join(', ')})`,
+    ...indexes.map((idx) => `create index if not exists ${t.name}_${idx.join('_')}_idx on ${t.name} (${idx.join(', ')})`),
+  ]
 }
 
 /** `(?, ?), (?, ?)`: one group of placeholders per row. */
@@ -67,7 +70,12 @@ export interface BulkColumn {
  * An insert of many rows. PostgreSQL gets one array per column through unnest(): the same text
  * for any row count (so it is prepared once) and 9 parameters instead of 9 per row.
  */
-export function bulkInsert(d: Dialect, table: string, columns: BulkColumn[], rows: readonly unknown[][]): { sql: string; params: unknown[] } {
+export function bulkInsert(
+  d: Dialect,
+  table: string,
+  columns: BulkColumn[],
+  rows: readonly unknown[][],
+): { sql: string; params: unknown[] } {
   const names = columns.map((c) => c.name).join(', ')
   if (d === 'postgres') {
     const arrays = columns.map((_, i) => rows.map((r) => r[i]))

@@ -1,21 +1,7 @@
 import type { Redis } from 'ioredis'
-import { importDriver } from './errors.ts'
 import { mongoHandle, type MongoHandle } from './mongo-store.ts'
 import { mysqlClient, postgresClient, type SqlClient } from './sql-client.ts'
-
-/** Where a database is: a perfTest fixture fits as it is, so does `{ url }` or host/port/user. */
-export interface ConnectionSpec {
-  url?: string
-  host?: string
-  port?: number
-  user?: string
-  password?: string
-  database?: string
-  /** Redis: prefix of every key (the fixture's own). */
-  keyPrefix?: string
-  /** Redis: db index. */
-  db?: number
-}
+import type { ConnectionSpec } from './connection-spec.ts'
 
 /** The databases a workflow may use: its data goes to one of postgres, mysql, mongodb; redis caches and keeps intermediate state. */
 export interface WorkflowTarget {
@@ -76,10 +62,17 @@ export class WorkflowConnections implements AsyncDisposable {
 }
 
 async function redisClient(spec: ConnectionSpec): Promise<Redis> {
-  const { Redis: RedisClient } = await importDriver<typeof import('ioredis')>('ioredis', 'Redis')
+  const { Redis: RedisClient } = await import('ioredis')
   const common = { lazyConnect: true, maxRetriesPerRequest: 2, ...(spec.keyPrefix ? { keyPrefix: spec.keyPrefix } : {}) }
   const redis = spec.host
-    ? new RedisClient({ ...common, host: spec.host, port: spec.port, db: spec.db ?? (Number(spec.database) || 0), password: spec.password || undefined, username: spec.user || undefined })
+    ? new RedisClient({
+        ...common,
+        host: spec.host,
+        port: spec.port,
+        db: spec.db ?? (Number(spec.database) || 0),
+        password: spec.password || undefined,
+        username: spec.user || undefined,
+      })
     : new RedisClient(spec.url ?? '', common)
   // Errors reach the command that failed; an unhandled 'error' event would crash the worker.
   redis.on('error', () => {})

@@ -9,20 +9,45 @@ export function transformationMongo(o: ResolvedOptions, params: TrParameters, mo
   const p = o.prefix
   const names = ['group_dims', 'counters', 'runs', 'items', 'groups', 'rollup', 'lineage', 'tier_top'].map((n) => `${p}${n}`)
   const col = (n: string) => mongo.db.collection(`${p}${n}`)
-  const indexes: Indexes = { items: [{ keys: { run_id: 1 } }], groups: [{ keys: { run_id: 1 } }], rollup: [{ keys: { grp: 1, stripe: 1 }, unique: true }], tier_top: [{ keys: { run_id: 1 } }] }
-  const dims: Document[] = JOIN_DEPTH[o.complexity] >= 2 ? [{ $lookup: { from: `${p}group_dims`, localField: 'grp', foreignField: '_id', as: 'd' } }, { $match: { 'd.0': { $exists: true } } }] : []
+  const indexes: Indexes = {
+    items: [{ keys: { run_id: 1 } }],
+    groups: [{ keys: { run_id: 1 } }],
+    rollup: [{ keys: { grp: 1, stripe: 1 }, unique: true }],
+    tier_top: [{ keys: { run_id: 1 } }],
+  }
+  const dims: Document[] =
+    JOIN_DEPTH[o.complexity] >= 2
+      ? [{ $lookup: { from: `${p}group_dims`, localField: 'grp', foreignField: '_id', as: 'd' } }, { $match: { 'd.0': { $exists: true } } }]
+      : []
   const group = (runId: number): Document[] => [
     { $match: { run_id: runId } },
     ...dims,
     { $group: { _id: { run_id: '$run_id', grp: '$grp' }, n: { $sum: 1 }, total: { $sum: '$value' }, avg_weight: { $avg: '$weight' } } },
-    { $project: { _id: { $concat: [{ $toString: '$_id.run_id' }, ':', '$_id.grp'] }, run_id: '$_id.run_id', grp: '$_id.grp', n: 1, total: 1, avg_weight: 1 } },
+    {
+      $project: {
+        _id: { $concat: [{ $toString: '$_id.run_id' }, ':', '$_id.grp'] },
+        run_id: '$_id.run_id',
+        grp: '$_id.grp',
+        n: 1,
+        total: 1,
+        avg_weight: 1,
+      },
+    },
     { $merge: { into: `${p}groups`, on: '_id', whenMatched: 'replace', whenNotMatched: 'insert' } },
   ]
   const tiers = (runId: number): Document[] => [
     { $match: { run_id: runId } },
     { $lookup: { from: `${p}group_dims`, localField: 'grp', foreignField: '_id', as: 'd' } },
     { $lookup: { from: `${p}rollup`, localField: 'grp', foreignField: 'grp', as: 'r' } },
-    { $project: { run_id: 1, grp: 1, n: 1, tier: { $arrayElemAt: ['$d.tier', 0] }, share: { $divide: ['$n', { $max: [1, { $sum: '$r.n' }] }] } } },
+    {
+      $project: {
+        run_id: 1,
+        grp: 1,
+        n: 1,
+        tier: { $arrayElemAt: ['$d.tier', 0] },
+        share: { $divide: ['$n', { $max: [1, { $sum: '$r.n' }] }] },
+      },
+    },
     { $setWindowFields: { partitionBy: '$tier', sortBy: { n: -1, grp: 1 }, output: { rnk: { $documentNumber: {} } } } },
     { $match: { rnk: { $lte: params.topPerTier } } },
   ]
@@ -42,7 +67,10 @@ export function transformationMongo(o: ResolvedOptions, params: TrParameters, mo
     }),
     async setup(list) {
       await ensureIndexes(mongo, p, indexes)
-      await seedDocuments(col('group_dims'), list.map((d) => ({ _id: d.grp, label: d.label, tier: d.tier })))
+      await seedDocuments(
+        col('group_dims'),
+        list.map((d) => ({ _id: d.grp, label: d.label, tier: d.tier })),
+      )
     },
     async start(s, generated) {
       const id = await nextId(col('counters'), 'runs')
@@ -50,7 +78,21 @@ export function transformationMongo(o: ResolvedOptions, params: TrParameters, mo
       return id
     },
     async writeItems(_s, runId, kept) {
-      if (kept.length > 0) await col('items').insertMany(kept.map((k) => ({ _id: `${runId}:${k.idx}` as never, run_id: runId, idx: k.idx, kind: k.kind, grp: k.grp, score: k.score, weight: k.weight, value: k.value, payload: k.payload })), { ordered: false })
+      if (kept.length > 0)
+        await col('items').insertMany(
+          kept.map((k) => ({
+            _id: `${runId}:${k.idx}` as never,
+            run_id: runId,
+            idx: k.idx,
+            kind: k.kind,
+            grp: k.grp,
+            score: k.score,
+            weight: k.weight,
+            value: k.value,
+            payload: k.payload,
+          })),
+          { ordered: false },
+        )
     },
     async group(_s, runId) {
       await col('items').aggregate(group(runId)).toArray()
@@ -60,7 +102,12 @@ export function transformationMongo(o: ResolvedOptions, params: TrParameters, mo
     async rollup(_s, runId, groups) {
       if (groups.length === 0) return
       const stripe = runId % o.sizes.stripes
-      await col('rollup').bulkWrite(groups.map((g) => ({ updateOne: { filter: { grp: g.grp, stripe }, update: { $inc: { runs: 1, n: g.n, total: g.total } }, upsert: true } })), { ordered: true })
+      await col('rollup').bulkWrite(
+        groups.map((g) => ({
+          updateOne: { filter: { grp: g.grp, stripe }, update: { $inc: { runs: 1, n: g.n, total: g.total } }, upsert: true },
+        })),
+        { ordered: true },
+      )
     },
     async lineage(_s, runId, c) {
       await col('lineage').insertMany([
@@ -71,7 +118,18 @@ export function transformationMongo(o: ResolvedOptions, params: TrParameters, mo
     },
     async tiers(_s, runId) {
       const top = await col('groups').aggregate(tiers(runId)).toArray()
-      if (top.length > 0) await col('tier_top').insertMany(top.map((t) => ({ _id: `${runId}:${t.tier}:${t.rnk}` as never, run_id: runId, tier: t.tier, rnk: t.rnk, grp: t.grp, n: t.n, share: t.share })))
+      if (top.length > 0)
+        await col('tier_top').insertMany(
+          top.map((t) => ({
+            _id: `${runId}:${t.tier}:${t.rnk}` as never,
+            run_id: runId,
+            tier: t.tier,
+            rnk: t.rnk,
+            grp: t.grp,
+            n: t.n,
+            share: t.share,
+          })),
+        )
     },
     async finish(_s, runId, kept, groups) {
       await col('runs').updateOne({ _id: runId as never }, { $set: { status: 'done', kept, group_count: groups, finished_at: new Date() } })

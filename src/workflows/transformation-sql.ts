@@ -32,17 +32,86 @@ const CHUNK = 1000
 function tables(p: string): TableSpec[] {
   const grp = 'text(16)' as const
   return [
-    { name: `${p}group_dims`, columns: [['grp', grp, 'not null'], ['label', 'text(40)', 'not null'], ['tier', 'int', 'not null']], primaryKey: ['grp'] },
-    { name: `${p}runs`, columns: [['id', 'id'], ['iteration', 'int', 'not null'], ['generated', 'int', 'not null'], ['kept', 'int'], ['group_count', 'int'], ['status', 'text(16)', 'not null'], ['created_at', 'ts', 'not null'], ['finished_at', 'ts']] },
+    {
+      name: `${p}group_dims`,
+      columns: [
+        ['grp', grp, 'not null'],
+        ['label', 'text(40)', 'not null'],
+        ['tier', 'int', 'not null'],
+      ],
+      primaryKey: ['grp'],
+    },
+    {
+      name: `${p}runs`,
+      columns: [
+        ['id', 'id'],
+        ['iteration', 'int', 'not null'],
+        ['generated', 'int', 'not null'],
+        ['kept', 'int'],
+        ['group_count', 'int'],
+        ['status', 'text(16)', 'not null'],
+        ['created_at', 'ts', 'not null'],
+        ['finished_at', 'ts'],
+      ],
+    },
     {
       name: `${p}items`,
-      columns: [['run_id', 'int', 'not null'], ['idx', 'int', 'not null'], ['kind', 'text(16)', 'not null'], ['grp', grp, 'not null'], ['score', 'real', 'not null'], ['weight', 'int', 'not null'], ['value', 'real', 'not null'], ['payload', 'clob']],
+      columns: [
+        ['run_id', 'int', 'not null'],
+        ['idx', 'int', 'not null'],
+        ['kind', 'text(16)', 'not null'],
+        ['grp', grp, 'not null'],
+        ['score', 'real', 'not null'],
+        ['weight', 'int', 'not null'],
+        ['value', 'real', 'not null'],
+        ['payload', 'clob'],
+      ],
       primaryKey: ['run_id', 'idx'],
     },
-    { name: `${p}groups`, columns: [['run_id', 'int', 'not null'], ['grp', grp, 'not null'], ['n', 'int', 'not null'], ['total', 'real', 'not null'], ['avg_weight', 'real', 'not null']], primaryKey: ['run_id', 'grp'] },
-    { name: `${p}rollup`, columns: [['grp', grp, 'not null'], ['stripe', 'int', 'not null'], ['runs', 'int', 'not null'], ['n', 'bigint', 'not null'], ['total', 'real', 'not null']], primaryKey: ['grp', 'stripe'] },
-    { name: `${p}lineage`, columns: [['run_id', 'int', 'not null'], ['stage', 'text(16)', 'not null'], ['rows_in', 'int', 'not null'], ['rows_out', 'int', 'not null']], primaryKey: ['run_id', 'stage'] },
-    { name: `${p}tier_top`, columns: [['run_id', 'int', 'not null'], ['tier', 'int', 'not null'], ['rnk', 'int', 'not null'], ['grp', grp, 'not null'], ['n', 'int', 'not null'], ['share', 'real', 'not null']], primaryKey: ['run_id', 'tier', 'rnk'] },
+    {
+      name: `${p}groups`,
+      columns: [
+        ['run_id', 'int', 'not null'],
+        ['grp', grp, 'not null'],
+        ['n', 'int', 'not null'],
+        ['total', 'real', 'not null'],
+        ['avg_weight', 'real', 'not null'],
+      ],
+      primaryKey: ['run_id', 'grp'],
+    },
+    {
+      name: `${p}rollup`,
+      columns: [
+        ['grp', grp, 'not null'],
+        ['stripe', 'int', 'not null'],
+        ['runs', 'int', 'not null'],
+        ['n', 'bigint', 'not null'],
+        ['total', 'real', 'not null'],
+      ],
+      primaryKey: ['grp', 'stripe'],
+    },
+    {
+      name: `${p}lineage`,
+      columns: [
+        ['run_id', 'int', 'not null'],
+        ['stage', 'text(16)', 'not null'],
+        ['rows_in', 'int', 'not null'],
+        ['rows_out', 'int', 'not null'],
+      ],
+      primaryKey: ['run_id', 'stage'],
+    },
+    {
+      name: `${p}tier_top`,
+      columns: [
+        ['run_id', 'int', 'not null'],
+        ['tier', 'int', 'not null'],
+        ['rnk', 'int', 'not null'],
+        ['grp', grp, 'not null'],
+        ['n', 'int', 'not null'],
+        ['share', 'real', 'not null'],
+      ],
+      primaryKey: ['run_id', 'tier', 'rnk'],
+    },
   ]
 }
 
@@ -90,7 +159,12 @@ export function transformationSql(o: ResolvedOptions, params: TrParameters, sql:
     }),
     async setup(dims) {
       await createTables(sql, specs)
-      await seedRows(sql, `${o.prefix}group_dims`, ['grp', 'label', 'tier'], dims.map((r) => [r.grp, r.label, r.tier]))
+      await seedRows(
+        sql,
+        `${o.prefix}group_dims`,
+        ['grp', 'label', 'tier'],
+        dims.map((r) => [r.grp, r.label, r.tier]),
+      )
     },
     start: (s, generated) => s.sql!.insertId(st.start, [s.iteration, generated]),
     async writeItems(s, runId, kept) {
@@ -123,6 +197,10 @@ export function transformationSql(o: ResolvedOptions, params: TrParameters, sql:
     async finish(s, runId, kept, groups) {
       await s.sql!.query(st.finish, [kept, groups, runId])
     },
-    counts: () => countRows(sql, specs.map((t) => t.name)),
+    counts: () =>
+      countRows(
+        sql,
+        specs.map((t) => t.name),
+      ),
   }
 }

@@ -1,6 +1,6 @@
 import { checkFailed } from './errors.ts'
 import type { ResolvedOptions } from './options.ts'
-import { prng } from './prng.ts'
+import { prng } from '../core/random.ts'
 import { JOIN_DEPTH } from './profiles.ts'
 import type { KindWorkflow, RunScope } from './workflow.ts'
 
@@ -100,7 +100,11 @@ export function transformation(o: ResolvedOptions, backend: TrBackend, p: TrPara
   const statements = structuredClone(backend.statements)
   statements[steps[steps.length - 1]].push(...(statements.finish ?? []))
   delete statements.finish
-  const dims = Array.from({ length: o.sizes.categories }, (_, i) => ({ grp: groupName(i), label: `group ${i + 1}`, tier: (i % p.tiers) + 1 }))
+  const dims = Array.from({ length: o.sizes.categories }, (_, i) => ({
+    grp: groupName(i),
+    label: `group ${i + 1}`,
+    tier: (i % p.tiers) + 1,
+  }))
   return {
     steps,
     tables: backend.tables,
@@ -122,7 +126,12 @@ export function transformation(o: ResolvedOptions, backend: TrBackend, p: TrPara
       const groups = await s.step('group', async () => {
         const written = await backend.group(s, runId)
         // Redis holds the groups between the steps, as a workflow engine keeps intermediate state.
-        if (s.redis && written.length > 0) await s.redis.multi().hset(state, Object.fromEntries(written.map((g) => [g.grp, `${g.n}:${g.total}`]))).expire(state, 600).exec()
+        if (s.redis && written.length > 0)
+          await s.redis
+            .multi()
+            .hset(state, Object.fromEntries(written.map((g) => [g.grp, `${g.n}:${g.total}`])))
+            .expire(state, 600)
+            .exec()
         return written
       })
       for (const stage of stages) {
@@ -136,8 +145,13 @@ export function transformation(o: ResolvedOptions, backend: TrBackend, p: TrPara
             }
             const n = input.reduce((sum, g) => sum + g.n, 0)
             if (n !== kept.length) throw checkFailed('transformation', s.iteration, 'the records held by the groups', n, kept.length)
-            await backend.rollup(s, runId, input.sort((a, b) => (a.grp < b.grp ? -1 : 1)))
-          } else if (stage === 'lineage') await backend.lineage(s, runId, { generated: records.length, kept: kept.length, groups: groups.length })
+            await backend.rollup(
+              s,
+              runId,
+              input.sort((a, b) => (a.grp < b.grp ? -1 : 1)),
+            )
+          } else if (stage === 'lineage')
+            await backend.lineage(s, runId, { generated: records.length, kept: kept.length, groups: groups.length })
           else await backend.tiers(s, runId)
           if (stage === stages[stages.length - 1]) await backend.finish(s, runId, kept.length, groups.length)
         })

@@ -16,9 +16,10 @@ interface JsonReport {
 }
 
 // `npm run demo`, shortened: every example folder (whatever is there now or later) must pass, and
-// the reporter must write the reports, at the demo's own scale (0.05). Thirty-odd timed examples
-// share two noisy cores with nothing else to isolate them, so a failed test gets one more try
-// (Vitest's --retry): an example that fails twice fails here.
+// the reporter must write the reports, at the demo's own scale (0.05). The examples judge their
+// runs in counts and against their own steady seconds, so they pass on a shared machine without
+// retries. The time limit only catches a hang: on two cores with busy neighbours the suite takes
+// up to ~12 minutes (3–5 alone).
 it('runs the whole examples suite green and writes report.md, report.html, results.json and summary.csv', () => {
   const started = Date.now()
   const json = path.join(out, 'vitest.json')
@@ -26,8 +27,16 @@ it('runs the whole examples suite green and writes report.md, report.html, resul
   delete env.GITHUB_STEP_SUMMARY // not from a test of the tests
   const run = spawnSync(
     process.execPath,
-    [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(examples, 'vitest.config.ts'), '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, '--retry=1'],
-    { cwd: root, encoding: 'utf8', env, timeout: 280_000 },
+    [
+      path.join(root, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config',
+      path.join(examples, 'vitest.config.ts'),
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${json}`,
+    ],
+    { cwd: root, encoding: 'utf8', env, timeout: 1_200_000 },
   )
   const output = `${run.stdout}\n${run.stderr}`
   expect(run.status, output).toBe(0)
@@ -45,18 +54,37 @@ it('runs the whole examples suite green and writes report.md, report.html, resul
   for (const file of ['results.json', 'report.md', 'report.html', 'summary.csv', 'matrix.csv']) {
     expect(statSync(path.join(results, file)).mtimeMs, file).toBeGreaterThanOrEqual(started)
   }
-  const written = JSON.parse(readFileSync(path.join(results, 'results.json'), 'utf8')) as { tests: { file: string; results: unknown[] }[] }
+  const written = JSON.parse(readFileSync(path.join(results, 'results.json'), 'utf8')) as {
+    tests: { file: string; results: { scenarios?: Record<string, unknown> }[] }[]
+  }
   const runs = written.tests.reduce((n, t) => n + t.results.length, 0)
+  // summary.csv has a row per run and one more per scenario of a run with scenarios.
+  const scenarioRows = written.tests.flatMap((t) => t.results).reduce((n, r) => n + Object.keys(r.scenarios ?? {}).length, 0)
   const withResults = new Set(written.tests.filter((t) => t.results.length > 0).map((t) => t.file))
-  for (const file of ['quickstart/api.perf.test.ts', 'endurance/soak.perf.test.ts', 'distributed/orchestrator.perf.test.ts', 'workflow-runtime/tier2-baseline.perf.test.ts', 'hashmap/throughput.perf.test.ts', 'hashmap/stress.perf.test.ts', 'hashmap/baseline.perf.test.ts', 'file-storage/profiles.perf.test.ts', 'scale/matrix.perf.test.ts', 'scale/capacity.perf.test.ts']) {
+  for (const file of [
+    'quickstart/api.perf.test.ts',
+    'endurance/soak.perf.test.ts',
+    'distributed/orchestrator.perf.test.ts',
+    'workflow-runtime/tier2-baseline.perf.test.ts',
+    'hashmap/throughput.perf.test.ts',
+    'hashmap/stress.perf.test.ts',
+    'hashmap/baseline.perf.test.ts',
+    'file-storage/profiles.perf.test.ts',
+    'scale/matrix.perf.test.ts',
+    'scale/capacity.perf.test.ts',
+    'scenarios/shop.perf.test.ts',
+  ]) {
     expect(withResults, file).toContain(file)
   }
-  expect(readFileSync(path.join(results, 'summary.csv'), 'utf8').trim().split('\n')).toHaveLength(runs + 1)
+  expect(scenarioRows).toBe(3)
+  expect(readFileSync(path.join(results, 'summary.csv'), 'utf8').trim().split('\n')).toHaveLength(runs + scenarioRows + 1)
   const md = readFileSync(path.join(results, 'report.md'), 'utf8')
   expect(md).toMatch(/^## vitest-perf report/m)
   expect(md).toMatch(/### Matrix: replicated store/)
   expect(md).toMatch(/### Baselines/)
   expect(readFileSync(path.join(results, 'report.html'), 'utf8')).toMatch(/file-storage heavy: 50 users/)
-  const matrixRows = readFileSync(path.join(results, 'matrix.csv'), 'utf8').split('\n').filter((l) => l.startsWith('replicated store,'))
+  const matrixRows = readFileSync(path.join(results, 'matrix.csv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('replicated store,'))
   expect(matrixRows).toHaveLength(12)
-}, 300_000)
+}, 1_260_000)

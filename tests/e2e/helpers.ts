@@ -13,12 +13,16 @@ export interface VitestRun {
 export function runFixture(fixture: string, args: string[] = [], env: Record<string, string> = {}): VitestRun {
   const dir = path.join(root, 'tests/e2e/fixtures', fixture)
   rmSync(path.join(dir, 'perf-results'), { recursive: true, force: true })
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(dir, 'vitest.config.ts'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-    timeout: 150_000,
-  })
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(dir, 'vitest.config.ts'), ...args],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+      timeout: 150_000,
+    },
+  )
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` }
 }
 

@@ -21,11 +21,15 @@ describe('a run killed with SIGKILL', () => {
 
   it('leaves servers behind that the next run reports and removes', async () => {
     const ready = path.join(work, 'ready.json')
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(fixtureDir('infra'), 'vitest.config.ts')], {
-      cwd: fixtureDir('infra'),
-      env: { ...process.env, ...env, FIXTURE_FILES: 'hang.perf.ts', READY_FILE: ready, NO_COLOR: '1' },
-      stdio: 'ignore',
-    })
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(fixtureDir('infra'), 'vitest.config.ts')],
+      {
+        cwd: fixtureDir('infra'),
+        env: { ...process.env, ...env, FIXTURE_FILES: 'hang.perf.ts', READY_FILE: ready, NO_COLOR: '1' },
+        stdio: 'ignore',
+      },
+    )
     const deadline = Date.now() + 90_000
     while (!existsSync(ready) && Date.now() < deadline) await sleep(100)
     expect(existsSync(ready), 'the hanging test acquired its servers').toBe(true)
@@ -38,7 +42,11 @@ describe('a run killed with SIGKILL', () => {
 
     const next = runFixture('infra', [], { ...env, FIXTURE_FILES: 'queries.perf.ts' })
     for (const service of ['postgres', 'mysql', 'redis']) {
-      expect(next.output).toMatch(new RegExp(`removed leftovers of a killed run: ${service} \\(local\\) of run pid ${child.pid}: killed ${service} pid \\d+, deleted \\S+vitest-perf-`))
+      expect(next.output).toMatch(
+        new RegExp(
+          `removed leftovers of a killed run: ${service} \\(local\\) of run pid ${child.pid}: killed ${service} pid \\d+, deleted \\S+vitest-perf-`,
+        ),
+      )
     }
     await sleep(500)
     expect(pids.filter(isAlive), 'every leftover server is gone').toEqual([])

@@ -13,7 +13,12 @@ interface VitestJson {
 
 const services = ['postgres', 'mysql', 'redis'] as const
 const pin = (provider: Record<(typeof services)[number], string>) =>
-  Object.fromEntries(services.flatMap((s) => [[`VITEST_PERF_${s.toUpperCase()}_PROVIDER`, provider[s]], [`EXPECT_${s.toUpperCase()}_PROVIDER`, provider[s]]]))
+  Object.fromEntries(
+    services.flatMap((s) => [
+      [`VITEST_PERF_${s.toUpperCase()}_PROVIDER`, provider[s]],
+      [`EXPECT_${s.toUpperCase()}_PROVIDER`, provider[s]],
+    ]),
+  )
 
 // The machine's own servers (see DEVELOPERS.md): what a user's VITEST_PERF_*_URL would name.
 const machineUrls = {
@@ -61,5 +66,27 @@ describe.runIf(docker || process.env.CI)('provider testcontainers', () => {
     const { run, json } = runProviders(pin({ postgres: 'testcontainers', mysql: 'testcontainers', redis: 'testcontainers' }))
     expect(json.numFailedTests, run.output).toBe(0)
     expect(json.numPassedTests, run.output).toBe(5)
+  })
+})
+
+describe('an explicit URL that does not work', () => {
+  it('fails the test, also without CI and with onUnavailable auto: it is never skipped', async () => {
+    const { freePort } = await import('../../src/infra/free-port.ts')
+    const port = await freePort()
+    const run = runFixture('infra', ['-t', 'postgres'], {
+      FIXTURE_FILES: 'queries.perf.ts',
+      ON_UNAVAILABLE: 'auto',
+      CI: '',
+      GITHUB_ACTIONS: '',
+      VITEST_PERF_POSTGRES_URL: `postgres://postgres@127.0.0.1:${port}/nope`,
+    })
+    const json = JSON.parse(readFileSync(path.join(fixtureDir('infra'), 'perf-results/vitest.json'), 'utf8')) as VitestJson
+    expect(run.status, run.output).toBe(1)
+    expect(json.numFailedTests, run.output).toBe(1)
+    // The other two tests are filtered out by -t; the postgres one failed, it was not skipped.
+    expect(run.output).toMatch(/× postgres answers a query/)
+    expect(run.output).toContain('VITEST_PERF_POSTGRES_URL names the postgres server to use, and it cannot be used')
+    expect(run.output).toMatch(/ECONNREFUSED.*nothing listens there/)
+    expect(run.output).toContain('unset VITEST_PERF_POSTGRES_URL to let vitest-perf start one')
   })
 })

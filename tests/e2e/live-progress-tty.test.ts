@@ -16,9 +16,12 @@ function runInPty(env: Record<string, string | undefined>): { status: number | n
   const q = (s: string) => `'${s}'`
   const cmd = `stty cols ${COLS} rows 40; exec ${q(process.execPath)} ${q(vitestBin)} run --config ${q(path.join(dir, 'vitest.config.ts'))}`
   // Vitest (std-env) takes CI from these; the TTY case must not inherit ours.
-  const { CI, GITHUB_ACTIONS, FORCE_COLOR, ...rest } = process.env
+  const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _color, ...rest } = process.env
   const result = spawnSync(SCRIPT, ['-qfec', cmd, '/dev/null'], {
-    cwd: dir, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...rest, NO_COLOR: '1', ...env },
   })
   return { status: result.status, raw: `${result.stdout}${result.stderr}` }
@@ -33,7 +36,13 @@ function replay(raw: string, onFrame: (screen: string[]) => void = () => {}): st
   let row = 0
   let col = 0
   const line = () => (screen[row] ??= [])
-  const text = () => screen.map((l) => l.map((c) => c ?? ' ').join('').trimEnd())
+  const text = () =>
+    screen.map((l) =>
+      l
+        .map((c) => c ?? ' ')
+        .join('')
+        .trimEnd(),
+    )
   const tokens = raw.match(/\x1b\[[?\d;]*[A-Za-z]|\r|\n|[^\x1b\r\n]/gu) ?? []
   for (const t of tokens) {
     if (t === '\r') col = 0
@@ -56,12 +65,13 @@ function replay(raw: string, onFrame: (screen: string[]) => void = () => {}): st
   return text()
 }
 
-const rowOf = (name: string) => new RegExp(`^ vitest-perf {2}${name} {2}(\\d+)s, \\d+s left \\| [\\d.]+/s \\| p95 [\\d.]+ms \\| errors 0 \\| dropped 0$`)
+const rowOf = (name: string) =>
+  new RegExp(`^ vitest-perf {2}${name} {2}(\\d+)s, \\d+s left \\| [\\d.]+/s \\| p95 [\\d.]+ms \\| errors 0 \\| dropped 0$`)
 const checkout = rowOf('checkout soak')
 const search = rowOf('search soak')
 
 describe.runIf(existsSync(SCRIPT) || process.env.CI)('live progress in a real pseudo-terminal', () => {
-  it('redraws one row per running perf test inside Vitest\'s window, and leaves Vitest\'s output intact', () => {
+  it("redraws one row per running perf test inside Vitest's window, and leaves Vitest's output intact", () => {
     const { status, raw } = runInPty({})
     expect(status, raw).toBe(0)
     // Our row arrives inside Vitest's redraw: erase the window (cursor up + erase line), draw it again.
@@ -82,8 +92,14 @@ describe.runIf(existsSync(SCRIPT) || process.env.CI)('live progress in a real ps
     const final = replay(raw)
     // A miscounted window leaves its top rows behind as blank lines: Vitest's own output never has two.
     expect(final.join('\n').trim(), final.join('\n')).not.toContain('\n\n\n')
-    expect(final.some((l) => l.includes('vitest-perf  ')), final.join('\n')).toBe(false)
-    expect(final.filter((l) => /^ ✓ (checkout|search)\.perf\.ts \(1 test\) \d+ms$/.test(l)), final.join('\n')).toHaveLength(2)
+    expect(
+      final.some((l) => l.includes('vitest-perf  ')),
+      final.join('\n'),
+    ).toBe(false)
+    expect(
+      final.filter((l) => /^ ✓ (checkout|search)\.perf\.ts \(1 test\) \d+ms$/.test(l)),
+      final.join('\n'),
+    ).toHaveLength(2)
     expect(final).toContain(' Test Files  2 passed (2)')
     expect(final).toContain('      Tests  2 passed (2)')
     expect(final.filter((l) => l === 'checkout: halfway')).toHaveLength(1)

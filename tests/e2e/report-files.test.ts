@@ -14,7 +14,12 @@ const read = (name: string) => readFileSync(path.join(results, name), 'utf8')
 /** The CLI from the sources, on this Node (24), with a clean GITHUB_STEP_SUMMARY unless given. */
 function cli(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'GITHUB_STEP_SUMMARY'))
-  return spawnSync(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...base, ...env }, timeout: 60_000 })
+  return spawnSync(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...base, ...env },
+    timeout: 60_000,
+  })
 }
 
 describe('the reports of a real run', () => {
@@ -33,22 +38,30 @@ describe('the reports of a real run', () => {
 
   it('writes results.json, report.md, report.html and summary.csv at the end of the run', () => {
     expect(run.status, run.output).toBe(0)
-    expect(run.output).toContain('vitest-perf: wrote perf-results/results.json, perf-results/report.md, perf-results/report.html, perf-results/summary.csv')
+    expect(run.output).toContain(
+      'vitest-perf: wrote perf-results/results.json, perf-results/report.md, perf-results/report.html, perf-results/summary.csv',
+    )
     expect(run.output).toMatch(/test\s+executor\s+iterations\s+throughput/)
-    expect(json.tests.map((t) => t.test)).toEqual(['checkout at a steady 80/s', 'search with ramping VUs', 'overloaded endpoint drops iterations'])
+    expect(json.tests.map((t) => t.test)).toEqual([
+      'checkout at a steady 80/s',
+      'search with ramping VUs',
+      'overloaded endpoint drops iterations',
+    ])
   })
 
   it('grades every run in report.md, with the KPI bounds the plugin options set', () => {
     const md = read('report.md')
     expect(md).toMatch(/^## vitest-perf report\n\n\*\*3 runs in 3 tests\*\*/)
     // The monitor samples every run, so memory is graded too.
-    expect(md).toMatch(/\| Test \| Executor \| Iterations \| Throughput \| Avg latency \| p95 \| p99 \| Success \| Dropped \| Memory \| Grade \| Result \|/)
+    expect(md).toMatch(
+      /\| Test \| Executor \| Iterations \| Throughput \| Avg latency \| p95 \| p99 \| Success \| Dropped \| Memory \(test process\) \| Grade \| Result \|/,
+    )
     expect(md).toMatch(/\| checkout at a steady 80\/s \| constant-arrival-rate \| 320 \| 🟢 \d+\.\d\/s \| .* \| ✅ pass \|/)
     // 150/s offered to 4 VUs of 40 ms: about a third is dropped, so success is Poor.
     const overloaded = md.split('\n').find((l) => l.startsWith('| overloaded endpoint'))
     expect(overloaded).toMatch(/\| 🔴 \d+\.\d% \| \d{2,} \| 🟢 [\d.]+ MB \| 🔴 Poor \| ✅ pass \|$/)
     expect(md).toContain('| p99 latency | < 100 ms | < 250 ms | > 500 ms |')
-    expect(md).toContain('| Memory | < 500 MB | < 1 GB | > 2 GB |')
+    expect(md).toContain('| Memory (test process) | < 500 MB | < 1 GB | > 2 GB |')
   })
 
   it('appends the Markdown report to GITHUB_STEP_SUMMARY', () => {
@@ -94,7 +107,9 @@ describe('the reports of a real run', () => {
 
     const kpi = path.join(tmp, 'kpi.json')
     writeFileSync(kpi, JSON.stringify({ throughput: { good: 1000, acceptable: 500, poor: 400 }, successRate: false }))
-    const graded = cli(['report', path.join(results, 'results.json'), '--out', out, '--format', 'md', '--kpi', kpi, '--no-step-summary'], { GITHUB_STEP_SUMMARY: stepSummary })
+    const graded = cli(['report', path.join(results, 'results.json'), '--out', out, '--format', 'md', '--kpi', kpi, '--no-step-summary'], {
+      GITHUB_STEP_SUMMARY: stepSummary,
+    })
     expect(graded.status, graded.stderr).toBe(0)
     const md = readFileSync(path.join(out, 'report.md'), 'utf8')
     expect(md).toMatch(/\| checkout at a steady 80\/s \| constant-arrival-rate \| 320 \| 🔴 /)
@@ -110,6 +125,8 @@ describe('the reports of a real run', () => {
     writeFileSync(kpi, JSON.stringify({ avgLatency: { good: 9000 } }))
     const inverted = cli(['report', path.join(results, 'results.json'), '--format', 'md', '--out', tmp, '--kpi', kpi])
     expect(inverted.status).toBe(1)
-    expect(inverted.stderr).toMatch(/PERF_CONFIG_INVALID: Invalid KPI file .*avgLatency: .*good ≤ acceptable ≤ poor .*good 9000, acceptable 5000/s)
+    expect(inverted.stderr).toMatch(
+      /PERF_CONFIG_INVALID: Invalid KPI file .*avgLatency: .*good ≤ acceptable ≤ poor .*good 9000, acceptable 5000/s,
+    )
   })
 })

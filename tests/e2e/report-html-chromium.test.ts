@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
-import { runLoad, type RunResult } from '../../src/index.ts'
+import { runLoad } from '../../src/index.ts'
 import type { PerfTestEntry } from '../../src/reporters/collect.ts'
 import { resolveKpi } from '../../src/reporters/kpi.ts'
 import { writeReports } from '../../src/reporters/write-reports.ts'
@@ -42,10 +42,20 @@ async function measure(): Promise<PerfTestEntry[]> {
       () => get(fault ? '/slow' : '/checkout'),
       { name: 'checkout with a latency fault', attach: false, faults: [{ at: '1500ms', duration: '1s', fault: slow }] },
     )
-    const search = await runLoad({ executor: 'ramping-vus', stages: [{ duration: '2s', target: 10 }, { duration: '1s', target: 10 }] }, () => get('/search'), {
-      name: 'search with ramping VUs',
-      attach: false,
-    })
+    const search = await runLoad(
+      {
+        executor: 'ramping-vus',
+        stages: [
+          { duration: '2s', target: 10 },
+          { duration: '1s', target: 10 },
+        ],
+      },
+      () => get('/search'),
+      {
+        name: 'search with ramping VUs',
+        attach: false,
+      },
+    )
     const file = 'tests/e2e/report-html-chromium.test.ts'
     return [
       { project: 'e2e', file, test: 'checkout with a latency fault', state: 'passed', results: [checkout] },
@@ -74,7 +84,15 @@ describe('report.html in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     })
     context.on('request', (r) => requests.push(r.url()))
     page = await context.newPage()
@@ -122,7 +140,16 @@ describe('report.html in headless Chromium', () => {
       }),
     )
     // The monitor samples every run once a second: memory, CPU, event loop and handles.
-    const perRun = ['latency', 'throughput', 'vus', 'distribution', 'resources-memory', 'resources-cpu', 'resources-eventloop', 'resources-handles']
+    const perRun = [
+      'latency',
+      'throughput',
+      'vus',
+      'distribution',
+      'resources-memory',
+      'resources-cpu',
+      'resources-eventloop',
+      'resources-handles',
+    ]
     expect(charts.map((c) => c.id)).toEqual([...perRun.map((c) => `run-1-${c}`), ...perRun.map((c) => `run-2-${c}`)])
     for (const c of charts) expect(c.coloured, `${c.id} has no drawn series`).toBeGreaterThan(100)
     const faulted = charts.filter((c) => c.shaded > 1000).map((c) => c.id)

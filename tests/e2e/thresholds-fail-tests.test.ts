@@ -35,7 +35,8 @@ describe('a perf suite with breached thresholds', () => {
 
   it('explains a breached toMeet() with the table', () => {
     expect(run.output).toMatch(/1 of 2 thresholds failed for "breached toMeet"/)
-    expect(run.output).toMatch(/latency\s+p\(99\)<1ms\s+1\d\.\d+ms\s+✗ FAIL/)
+    // A 15 ms sleep: at least 15 ms, and a loaded machine adds to it (20–66 ms seen), so only its form.
+    expect(run.output).toMatch(/latency\s+p\(99\)<1ms\s+\d+\.\d+ms\s+✗ FAIL/)
     expect(run.output).toMatch(/latency\s+max<10s\s+\d+\.\d+ms\s+✓ pass/)
   })
 

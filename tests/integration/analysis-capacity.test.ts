@@ -36,11 +36,21 @@ afterAll(async () => {
 })
 
 it('finds the capacity of a 4-slot, 10 ms server (~400/s) within 10 %', async () => {
-  const found = await findCapacity({ slo: { latency: ['p(95)<100ms'], errors: ['rate<0.01'] }, start: 50, max: 2000, stepDuration: '3s', precision: 0.04 }, async () => {
-    const res = await pool.request({ path: '/', method: 'GET' })
-    await res.body.text()
-  })
-  if (process.env.SHOW_CAPACITY) console.log(JSON.stringify({ capacity: found.capacity, firstFailing: found.firstFailing, steps: found.steps.map((s) => [Math.round(s.rate), s.pass, s.p95]) }))
+  const found = await findCapacity(
+    { slo: { latency: ['p(95)<100ms'], errors: ['rate<0.01'] }, start: 50, max: 2000, stepDuration: '3s', precision: 0.04 },
+    async () => {
+      const res = await pool.request({ path: '/', method: 'GET' })
+      await res.body.text()
+    },
+  )
+  if (process.env.SHOW_CAPACITY)
+    console.log(
+      JSON.stringify({
+        capacity: found.capacity,
+        firstFailing: found.firstFailing,
+        steps: found.steps.map((s) => [Math.round(s.rate), s.pass, s.p95]),
+      }),
+    )
   // Timers add ~1 ms per request here, so the true limit is a little under 400/s.
   expect(found.capacity).toBeGreaterThan(340)
   expect(found.capacity).toBeLessThan(440)

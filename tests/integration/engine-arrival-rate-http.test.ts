@@ -17,14 +17,11 @@ afterAll(async () => {
 })
 
 perfTest('constant-arrival-rate 200/s for 5s against a 20 ms server', async ({ run }) => {
-  const result = await run(
-    { executor: 'constant-arrival-rate', rate: 200, duration: '5s', preAllocatedVUs: 20, maxVUs: 64 },
-    async () => {
-      const res = await pool.request({ path: '/', method: 'GET' })
-      await res.body.text()
-      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`)
-    },
-  )
+  const result = await run({ executor: 'constant-arrival-rate', rate: 200, duration: '5s', preAllocatedVUs: 20, maxVUs: 64 }, async () => {
+    const res = await pool.request({ path: '/', method: 'GET' })
+    await res.body.text()
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`)
+  })
   const expected = 200
   // Achieved rate: iterations over the planned 5 s, within 2 %.
   const achieved = result.iterations / 5

@@ -41,13 +41,10 @@ perfTest('a 500 ms stall shows in latency p99 but not in service time p99', asyn
 
 perfTest('with the default overload policy the same stall drops iterations instead', async ({ run }) => {
   setTimeout(() => target.stall(500), 1000)
-  const result = await run(
-    { executor: 'constant-arrival-rate', rate: 100, duration: '3s', preAllocatedVUs: 2, maxVUs: 2 },
-    async () => {
-      const res = await pool.request({ path: '/', method: 'GET' })
-      await res.body.text()
-    },
-  )
+  const result = await run({ executor: 'constant-arrival-rate', rate: 100, duration: '3s', preAllocatedVUs: 2, maxVUs: 2 }, async () => {
+    const res = await pool.request({ path: '/', method: 'GET' })
+    await res.body.text()
+  })
   expect(result.dropped).toBeGreaterThan(30)
   expect(result.iterations + result.dropped).toBe(300)
 })

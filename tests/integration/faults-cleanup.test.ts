@@ -75,13 +75,15 @@ perfTest('after it, the await using port is closed at once, not after the toxics
 
 perfTest('a proxy taken down inside a failing scope is not brought up again', async ({ postgres }) => {
   let port = 0
-  await expect(withProxy({ upstream: postgres }, async (proxy) => {
-    port = proxy.port
-    const down = proxy.addToxic({ type: 'down' })
-    await proxy.close()
-    // Removing the down toxic of a closed proxy must not listen again.
-    down.remove()
-    throw new Error('boom')
-  })).rejects.toThrow('boom')
+  await expect(
+    withProxy({ upstream: postgres }, async (proxy) => {
+      port = proxy.port
+      const down = proxy.addToxic({ type: 'down' })
+      await proxy.close()
+      // Removing the down toxic of a closed proxy must not listen again.
+      down.remove()
+      throw new Error('boom')
+    }),
+  ).rejects.toThrow('boom')
   expect(await portState(port)).toBe('ECONNREFUSED')
 })

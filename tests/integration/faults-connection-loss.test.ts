@@ -11,7 +11,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value }
 }
 
-const failure = (p: Promise<unknown>) => p.then((): NodeJS.ErrnoException => new Error('expected a failure'), (e: NodeJS.ErrnoException) => e)
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    (): NodeJS.ErrnoException => new Error('expected a failure'),
+    (e: NodeJS.ErrnoException) => e,
+  )
 
 async function pgClient(url: string): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: url })
@@ -50,7 +54,13 @@ perfTest('reset_peer with a timeout: redis sees ECONNRESET that long after the d
 
 perfTest('timeout 0: the server answer never arrives, so the mysql2 query times out', async ({ mysql: db }) => {
   await using proxy = await startProxy({ upstream: db })
-  const conn = await mysql.createConnection({ host: proxy.host, port: proxy.port, user: db.user, password: db.password, database: db.database })
+  const conn = await mysql.createConnection({
+    host: proxy.host,
+    port: proxy.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+  })
   conn.on('error', () => {})
   try {
     expect(await conn.query('select 1 as one').then(([rows]) => rows)).toEqual([{ one: 1 }])

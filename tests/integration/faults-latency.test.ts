@@ -42,7 +42,8 @@ perfTest('latency: a pg query through the proxy takes at least the latency more 
 
 perfTest('latency with jitter, upstream: mysql2 queries are delayed by latency ± jitter', async ({ mysql: db }) => {
   await using proxy = await startProxy({ upstream: db })
-  const connect = (port: number) => mysql.createConnection({ host: '127.0.0.1', port, user: db.user, password: db.password, database: db.database })
+  const connect = (port: number) =>
+    mysql.createConnection({ host: '127.0.0.1', port, user: db.user, password: db.password, database: db.database })
   const direct = await connect(db.port)
   const proxied = await connect(proxy.port)
   try {

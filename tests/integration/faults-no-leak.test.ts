@@ -8,7 +8,9 @@ import { faults, perfTest } from 'vitest-perf'
 async function connections(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
-  const n = (await c.query('select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows[0].n
+  const n = (
+    await c.query('select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
+  ).rows[0].n
   await c.end()
   return n
 }

@@ -32,7 +32,9 @@ perfTest('connection exhaustion during a run: classified errors, fault window, r
   expect(result.timeline.filter((p) => p.faults?.includes(impact.name)).length).toBeGreaterThanOrEqual(2)
   expect(result.timeline[0].faults).toBeUndefined()
   expectPerformance(result).toRecoverWithin('3s')
-  expect(() => expectPerformance(result).toRecoverWithin('0ms')).toThrow(/connection exhaustion \(postgres\) [\d.]+s–[\d.]+s: \d+ errors in \d+ iterations during it; recovered after \d+ ms/)
+  expect(() => expectPerformance(result).toRecoverWithin('0ms')).toThrow(
+    /connection exhaustion \(postgres\) [\d.]+s–[\d.]+s: \d+ errors in \d+ iterations during it; recovered after \d+ ms/,
+  )
 })
 
 perfTest('a proxy toxic scheduled in a run shows as a latency window and recovers', async ({ redis, faults, run }) => {
@@ -69,9 +71,13 @@ perfTest('a server restart during a run: errors while it is down, then recovery'
   const client = new Redis(redis.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 50 })
   client.on('error', () => {})
   try {
-    const result = await run({ executor: 'constant-arrival-rate', rate: 50, duration: '6s', maxVUs: 50 }, async () => {
-      await client.ping()
-    }, { faults: [{ at: '2s', duration: '1s', fault: faults.restartServer(redis) }] })
+    const result = await run(
+      { executor: 'constant-arrival-rate', rate: 50, duration: '6s', maxVUs: 50 },
+      async () => {
+        await client.ping()
+      },
+      { faults: [{ at: '2s', duration: '1s', fault: faults.restartServer(redis) }] },
+    )
     expect(result.failed).toBeGreaterThan(0)
     expect(result.faults![0].name).toBe('restart redis')
     expect(result.faults![0].recoveryMs).not.toBeNull()
@@ -87,9 +93,13 @@ perfTest('a paused server stalls requests for the fault window, then they comple
   const { Redis } = await import('ioredis')
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 })
   try {
-    const result = await run({ executor: 'constant-arrival-rate', rate: 40, duration: '5s', maxVUs: 100 }, async () => {
-      await client.ping()
-    }, { faults: [{ at: '2s', duration: '1s', fault: faults.pauseServer(redis) }] })
+    const result = await run(
+      { executor: 'constant-arrival-rate', rate: 40, duration: '5s', maxVUs: 100 },
+      async () => {
+        await client.ping()
+      },
+      { faults: [{ at: '2s', duration: '1s', fault: faults.pauseServer(redis) }] },
+    )
     expect(result.failed).toBe(0)
     expect(result.latency.max).toBeGreaterThan(700)
     expect(result.faults![0]).toMatchObject({ name: 'pause redis' })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runLoad } from 'vitest-perf'
 import { http, PerfHttpRequestError } from '../../src/http/index.ts'
 import { freePort } from '../../src/infra/free-port.ts'
-import type { RunResult } from '../../src/metrics/result.ts'
+import type { RunResult } from '../../src/core/result.ts'
 import { startHttpTarget, type HttpTarget } from '../helpers/http-target.ts'
 
 let slow: HttpTarget
@@ -53,7 +53,9 @@ describe('request failures fail the iteration and are counted by kind', () => {
     const result = await iterations(5, (ctx) => api.get('/', ctx))
     expectKind(result, 'PERF_HTTP_HEADERS_TIMEOUT', 5, '/')
     expect(performance.now() - t0).toBeLessThan(2000)
-    expect(result.errors.byKind.PERF_HTTP_HEADERS_TIMEOUT.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/: no response headers within 100 ms \(headersTimeout\)/)
+    expect(result.errors.byKind.PERF_HTTP_HEADERS_TIMEOUT.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/: no response headers within 100 ms \(headersTimeout\)/,
+    )
   })
 
   it('a per-request timeout overrides the client’s', async () => {

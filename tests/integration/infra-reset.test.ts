@@ -9,7 +9,10 @@ perfTest('postgres reset() without a snapshot fails clearly and keeps the data',
   await c.connect()
   await c.query('create table kept (id int)')
   await c.end()
-  await expect(postgres.reset()).rejects.toMatchObject({ code: 'PERF_INFRA_RESET_UNSUPPORTED', message: expect.stringMatching(/needs a postgres\.snapshot\(\) first/) })
+  await expect(postgres.reset()).rejects.toMatchObject({
+    code: 'PERF_INFRA_RESET_UNSUPPORTED',
+    message: expect.stringMatching(/needs a postgres\.snapshot\(\) first/),
+  })
   const again = new pg.Client({ connectionString: postgres.url })
   await again.connect()
   expect((await again.query("select to_regclass('kept') as t")).rows[0].t).toBe('kept')
@@ -31,7 +34,10 @@ perfTest('mysql snapshot() and reset() return the tables to the seeded rows', as
   c = await conn()
   const [rows] = await c.query('select sku, qty from stock order by sku')
   await c.end()
-  expect(rows).toEqual([{ sku: 'a', qty: 5 }, { sku: 'b', qty: 7 }])
+  expect(rows).toEqual([
+    { sku: 'a', qty: 5 },
+    { sku: 'b', qty: 7 },
+  ])
 })
 
 perfTest('redis snapshot() and reset() restore keys and their TTLs, and remove new ones', async ({ redis }) => {

@@ -7,7 +7,7 @@ import { postgres } from '../../src/infra/services/postgres.ts'
 it('a local PostgreSQL restarts on the same port with its data', async () => {
   const { server } = await startService(postgres, { provider: 'local' })
   try {
-    const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`
+    const url = `postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`
     let c = new pg.Client({ connectionString: url })
     await c.connect()
     await c.query('create table kept (v int); insert into kept values (42)')

@@ -11,7 +11,9 @@ import { workflows, type GeneratedWorkflow, type WorkflowComplexity } from '../.
 // The MongoDB cases skip where no MongoDB can be had (our machines: no Debian package, no
 // registry) and run wherever VITEST_PERF_MONGODB_URL, Docker or a mongod binary gives one.
 const ITERATIONS = 12
-const CASES = (['data-processing', 'analytics', 'transformation'] as const).flatMap((kind) => (['simple', 'medium', 'complex'] as const).map((c) => [kind, c] as const))
+const CASES = (['data-processing', 'analytics', 'transformation'] as const).flatMap((kind) =>
+  (['simple', 'medium', 'complex'] as const).map((c) => [kind, c] as const),
+)
 const iterations = Array.from({ length: ITERATIONS }, (_, i) => i)
 
 async function exercise(wf: GeneratedWorkflow, run: RunFn): Promise<{ result: RunResult; counts: Record<string, number> }> {

@@ -21,7 +21,10 @@ perfTest('setup() on a server that is not there fails with PERF_WORKFLOW_SETUP a
   const wf = await workflows.generate({ kind: 'analytics', target: { postgres: { url: 'postgres://postgres@127.0.0.1:1/none' } } })
   const err = await wf.setup().catch((e: unknown) => e)
   expect(err).toBeInstanceOf(PerfWorkflowError)
-  expect(err).toMatchObject({ code: 'PERF_WORKFLOW_SETUP', message: expect.stringMatching(/^Setting up analytics\/medium#1 on postgres failed: .*ECONNREFUSED/) })
+  expect(err).toMatchObject({
+    code: 'PERF_WORKFLOW_SETUP',
+    message: expect.stringMatching(/^Setting up analytics\/medium#1 on postgres failed: .*ECONNREFUSED/),
+  })
   await wf.teardown()
 })
 
@@ -50,7 +53,9 @@ perfTest('the same seed stores the same data; another seed other data', async ({
     await wf.setup()
     expect((await runLoad({ executor: 'shared-iterations', vus: 4, iterations: 8 }, wf.run)).failed).toBe(0)
     await wf.teardown()
-    const { rows } = await client.query(`select day::text, category, region, sum(n)::int as n, sum(total)::text as total from ${prefix}daily group by 1, 2, 3 order by 1, 2, 3`)
+    const { rows } = await client.query(
+      `select day::text, category, region, sum(n)::int as n, sum(total)::text as total from ${prefix}daily group by 1, 2, 3 order by 1, 2, 3`,
+    )
     return rows
   }
   try {

@@ -6,9 +6,15 @@ const spin = (ms: number) => () => {
   while (performance.now() < until);
 }
 
-describe('runAB (interleaved A/B in one process)', () => {
+// Each test spins real CPU time (ten repetitions with a machine probe around each): about 1 s alone,
+// far more on a loaded 2-core machine, so the time limit is generous; nothing here judges speed.
+describe('runAB (interleaved A/B in one process)', { timeout: 30_000 }, () => {
   it('finds a 50 % slower candidate a REGRESSION', async () => {
-    const ab = await runAB({ executor: 'per-vu-iterations', vus: 1, iterations: 150 }, { reference: spin(0.4), candidate: spin(0.6) }, { repeat: 5 })
+    const ab = await runAB(
+      { executor: 'per-vu-iterations', vus: 1, iterations: 150 },
+      { reference: spin(0.4), candidate: spin(0.6) },
+      { repeat: 5 },
+    )
     expect(ab.comparison.verdict).toBe('REGRESSION')
     expect(ab.comparison.repetitions).toEqual({ baseline: 5, current: 5 })
     expect(ab.reference.repetitions).toHaveLength(5)
@@ -23,6 +29,8 @@ describe('runAB (interleaved A/B in one process)', () => {
   })
 
   it('needs at least two repetitions', async () => {
-    await expect(runAB({ executor: 'shared-iterations', iterations: 1 }, { reference: () => {}, candidate: () => {} }, { repeat: 1 })).rejects.toThrow(/options\.repeat: must be a whole number from 2 to 100/)
+    await expect(
+      runAB({ executor: 'shared-iterations', iterations: 1 }, { reference: () => {}, candidate: () => {} }, { repeat: 1 }),
+    ).rejects.toThrow(/options\.repeat: must be a whole number from 2 to 100/)
   })
 })

@@ -5,11 +5,17 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { matchBaseline, type BaselineContext } from '../../src/baselines/matcher.ts'
 import { baselinePath, readBaselines, writeBaselineEntry } from '../../src/baselines/store.ts'
-import { runLoad } from '../../src/engine/run-load.ts'
-import { PerfBaselineError } from '../../src/errors.ts'
+import { runLoad } from '../../src/run/run-load.ts'
+import { PerfBaselineError } from '../../src/core/errors.ts'
 
 let root: string
-const ctx = (update: BaselineContext['update'] = 'new'): BaselineContext => ({ root, baselines: 'baselines', testPath: path.join(root, 'tests/orders.perf.test.ts'), testName: 'orders > checkout', update })
+const ctx = (update: BaselineContext['update'] = 'new'): BaselineContext => ({
+  root,
+  baselines: 'baselines',
+  testPath: path.join(root, 'tests/orders.perf.test.ts'),
+  testName: 'orders > checkout',
+  update,
+})
 const file = () => baselinePath(root, 'baselines', path.join(root, 'tests/orders.perf.test.ts'))
 const load = (vus = 1) => runLoad({ executor: 'per-vu-iterations', vus, iterations: 20 }, () => {}, { attach: false })
 
@@ -60,12 +66,39 @@ describe('baseline store', () => {
     expect(readFileSync(file(), 'utf8')).not.toBe(first)
   })
 
+  it('never writes a baseline from a run that stopped early, missing or with -u', async () => {
+    const aborted = await runLoad({ executor: 'constant-vus', vus: 1, duration: '5s' }, () => {}, {
+      attach: false,
+      signal: AbortSignal.timeout(100),
+    })
+    expect(aborted.state).toBe('aborted')
+    for (const update of ['new', 'all'] as const) {
+      const e = await error(matchBaseline(aborted, ctx(update)))
+      expect(e.code).toBe('PERF_BASELINE_PARTIAL')
+      expect(e.message).toMatch(
+        /Not writing the baseline of "orders > checkout" .*: the run was aborted \(signal: .*\), so it measured only part/,
+      )
+    }
+    const interrupted = { ...(await load()), state: 'interrupted' as const }
+    expect((await error(matchBaseline(interrupted, ctx('all')))).message).toContain('the run is interrupted')
+    expect(await readBaselines(file())).toBeUndefined()
+    await matchBaseline(await load(), ctx('new'))
+    const first = readFileSync(file(), 'utf8')
+    expect((await error(matchBaseline(aborted, ctx('all')))).code).toBe('PERF_BASELINE_PARTIAL')
+    expect(readFileSync(file(), 'utf8')).toBe(first)
+  })
+
   it.each([
     ['not JSON', '{"version": 1, "entries": {'],
     ['another version', JSON.stringify({ version: 2, entries: {} })],
     ['an edited entry', JSON.stringify({ version: 1, entries: { x: { createdAt: 'now', loadModel: {}, repetitions: [] } } })],
   ])('a corrupt file (%s) gives a clear error, not a crash', async (_, text) => {
-    await writeBaselineEntry(file(), 'seed', { createdAt: 'x', loadModel: { executor: 'constant-vus' }, environment: { cpuModel: '', cpus: 1, memoryGB: 1, os: '', arch: '', node: '', infra: [], calibration: 1 }, repetitions: (await load()).repetitions ?? [] }).catch(() => {})
+    await writeBaselineEntry(file(), 'seed', {
+      createdAt: 'x',
+      loadModel: { executor: 'constant-vus' },
+      environment: { cpuModel: '', cpus: 1, memoryGB: 1, os: '', arch: '', node: '', infra: [], calibration: 1 },
+      repetitions: (await load()).repetitions ?? [],
+    }).catch(() => {})
     writeFileSync(file(), text)
     const e = await error(matchBaseline(await load(), ctx('new')))
     expect(e.code).toBe('PERF_BASELINE_CORRUPT')
@@ -90,6 +123,21 @@ describe('baseline store', () => {
     expect(e.message).toMatch(/cpuModel: "Some Other CPU" → /)
     const warned = await matchBaseline(await load(), ctx('new'), { environment: 'warn' })
     expect(warned.notes.join(' ')).toMatch(/environment differs from the baseline's: cpuModel/)
+  })
+
+  it('INCONCLUSIVE reruns are bounded by maxRerunTime as well as by rounds', async () => {
+    await matchBaseline(await load(), ctx('new'))
+    // Far slower than the empty baseline workflow, with one repetition a side: a change no test can
+    // call significant, so INCONCLUSIVE every time (two empty runs within 5 % of each other PASS).
+    const spin = () => {
+      const until = performance.now() + 0.3
+      while (performance.now() < until);
+    }
+    const slower = await runLoad({ executor: 'per-vu-iterations', vus: 1, iterations: 20 }, spin, { attach: false })
+    const c = await matchBaseline(slower, ctx('new'), { maxRerunTime: 1 })
+    expect(c.verdict).toBe('INCONCLUSIVE')
+    expect(c.repetitions.current).toBe(1)
+    expect(c.notes.join('\n')).toMatch(/no more reruns: 3 more repetitions \(~\d+ s\) would exceed maxRerunTime 0 s/)
   })
 
   it('concurrent writers from several processes lose no entry', async () => {

@@ -30,9 +30,7 @@ function errorCodes(): Map<string, string[]> {
 }
 
 /** Markdown headings of troubleshooting.md, without the #s and backticks. */
-const headings = new Set(
-  [...troubleshooting.matchAll(/^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm)].map((m) => m[1].replaceAll('`', '').trim()),
-)
+const headings = new Set([...troubleshooting.matchAll(/^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm)].map((m) => m[1].replaceAll('`', '').trim()))
 
 describe('docs/troubleshooting.md', () => {
   const codes = errorCodes()

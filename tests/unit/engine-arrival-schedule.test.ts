@@ -23,7 +23,15 @@ describe('ArrivalSchedule', () => {
   })
 
   it('ramps linearly: the count is the area under the rate curve', () => {
-    const s = new ArrivalSchedule(0, [{ duration: 10_000, target: 100 }, { duration: 5000, target: 100 }, { duration: 5000, target: 0 }], 1000)
+    const s = new ArrivalSchedule(
+      0,
+      [
+        { duration: 10_000, target: 100 },
+        { duration: 5000, target: 100 },
+        { duration: 5000, target: 0 },
+      ],
+      1000,
+    )
     const times = all(s)
     expect(times.length).toBeGreaterThanOrEqual(1249)
     expect(times.length).toBeLessThanOrEqual(1251)
@@ -43,7 +51,16 @@ describe('ArrivalSchedule', () => {
   })
 
   it('a stage at rate 0 plans nothing and the next stage continues', () => {
-    const times = all(new ArrivalSchedule(0, [{ duration: 1000, target: 0 }, { duration: 1000, target: 10 }], 1000))
+    const times = all(
+      new ArrivalSchedule(
+        0,
+        [
+          { duration: 1000, target: 0 },
+          { duration: 1000, target: 10 },
+        ],
+        1000,
+      ),
+    )
     expect(times.every((t) => t >= 1000)).toBe(true)
     expect(times.length).toBeGreaterThanOrEqual(4)
     expect(times.length).toBeLessThanOrEqual(6)
@@ -58,7 +75,11 @@ describe('ArrivalSchedule', () => {
 })
 
 describe('ramping-vus stages', () => {
-  const stages = [{ duration: 1000, target: 10 }, { duration: 1000, target: 10 }, { duration: 2000, target: 0 }]
+  const stages = [
+    { duration: 1000, target: 10 },
+    { duration: 1000, target: 10 },
+    { duration: 2000, target: 0 },
+  ]
   it.each([
     [0, 0],
     [500, 5],

@@ -1,20 +1,33 @@
 import { describe, expect, it } from 'vitest'
-import { runLoad as runLoadAttached, type RunOptions } from '../../src/engine/run-load.ts'
-import type { LoadConfig } from '../../src/config/schemas.ts'
+import { runLoad as runLoadAttached } from '../../src/run/run-load.ts'
+import { type RunOptions } from '../../src/run/options.ts'
+import type { LoadConfig } from '../../src/core/load-config.ts'
 import type { IterationContext, Workflow } from '../../src/engine/context.ts'
-import { PerfError } from '../../src/errors.ts'
-import type { CustomMetricResult, RunResult } from '../../src/metrics/result.ts'
-import type { ThresholdsInput } from '../../src/thresholds/define.ts'
+import { PerfError } from '../../src/core/errors.ts'
+import type { CustomMetricResult, RunResult } from '../../src/core/result.ts'
+import type { ThresholdsInput } from '../../src/core/load-config.ts'
+import { sleep } from '../../src/core/clock.ts'
+import { FakeClock } from '../helpers/fake-clock.ts'
+import { runOnFakeClock } from '../helpers/fake-run.ts'
 
 // Engine mechanics, not measurements: keep these runs out of the perf reporter's results.
-const runLoad = (config: LoadConfig, workflow: Workflow, options: RunOptions = {}) => runLoadAttached(config, workflow, { attach: false, ...options })
+const runLoad = (config: LoadConfig, workflow: Workflow, options: RunOptions = {}) =>
+  runLoadAttached(config, workflow, { attach: false, ...options })
 
-// One VU, a fixed number of iterations: the recorded values are known exactly.
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+// One VU, a fixed number of iterations: the recorded values are known exactly. Workflows that
+// wait do so on a fake clock (runOnClock), so times are exact too.
 
 function run(iterations: number, workflow: (ctx: IterationContext) => unknown, thresholds?: ThresholdsInput): Promise<RunResult> {
   return runLoad({ executor: 'shared-iterations', vus: 1, iterations, ...(thresholds ? { thresholds } : {}) }, workflow)
+}
+
+function runOnClock(
+  clock: FakeClock,
+  iterations: number,
+  workflow: (ctx: IterationContext) => unknown,
+  thresholds?: ThresholdsInput,
+): Promise<RunResult> {
+  return runOnFakeClock(clock, { executor: 'shared-iterations', vus: 1, iterations, ...(thresholds ? { thresholds } : {}) }, workflow)
 }
 
 function metric<T extends CustomMetricResult['type']>(result: RunResult, key: string, type: T): Extract<CustomMetricResult, { type: T }> {
@@ -32,20 +45,21 @@ function threshold(result: RunResult, key: string) {
 
 describe('ctx.counter / rate / trend / gauge', () => {
   it('land in result.metrics with the right values', async () => {
-    // vuIteration 0..9: counter +2 each, rate true on even, trend 10..100, gauge = 5 - i.
-    const result = await run(10, (ctx) => {
+    // vuIteration 0..9: counter +2 each, rate true on even, trend 10..100, gauge = 5 - i; 10 ms each.
+    const clock = new FakeClock()
+    const result = await runOnClock(clock, 10, async (ctx) => {
       const i = ctx.vuIteration
       ctx.counter('orders', 2)
       ctx.counter('visits')
       ctx.rate('ok', i % 2 === 0)
       ctx.trend('size', (i + 1) * 10)
       ctx.gauge('queue', 5 - i)
+      await sleep(10, ctx.signal, clock)
     })
     expect(result.failed).toBe(0)
-    expect(metric(result, 'orders', 'counter')).toMatchObject({ name: 'orders', tags: {}, count: 20 })
-    // Per second of the run (durationMs in the result is rounded to µs).
-    const perSecond = (20 * 1000) / result.durationMs
-    expect(Math.abs(metric(result, 'orders', 'counter').rate - perSecond) / perSecond).toBeLessThan(1e-3)
+    expect(result.durationMs).toBe(100)
+    // 20 in 100 ms: 200 per second of the run.
+    expect(metric(result, 'orders', 'counter')).toMatchObject({ name: 'orders', tags: {}, count: 20, rate: 200 })
     expect(metric(result, 'visits', 'counter').count).toBe(10)
     expect(metric(result, 'ok', 'rate')).toMatchObject({ trues: 5, total: 10, rate: 0.5 })
     expect(metric(result, 'queue', 'gauge')).toMatchObject({ value: -4, min: -4, max: 5 })
@@ -100,7 +114,11 @@ describe('tagged samples', () => {
       ctx.trend('db', ctx.vuIteration + 1, { table: 'orders' })
     })
     expect(metric(result, 'requests', 'counter')).toMatchObject({ count: 6, tags: {} })
-    expect(metric(result, 'requests{method:GET,status:200}', 'counter')).toMatchObject({ name: 'requests', tags: { method: 'GET', status: '200' }, count: 4 })
+    expect(metric(result, 'requests{method:GET,status:200}', 'counter')).toMatchObject({
+      name: 'requests',
+      tags: { method: 'GET', status: '200' },
+      count: 4,
+    })
     expect(metric(result, 'requests{method:GET,status:500}', 'counter').count).toBe(2)
     // No sub-metric for a subset of the tags unless a threshold asks for it.
     expect(result.metrics['requests{status:200}']).toBeUndefined()
@@ -137,30 +155,31 @@ describe('tagged samples', () => {
 
 describe('ctx.time', () => {
   it("records the sub-metric latency{step:NAME}, also when fn throws, and returns fn's value", async () => {
+    const clock = new FakeClock()
     const returned: unknown[] = []
-    const result = await run(
+    const result = await runOnClock(
+      clock,
       4,
       async (ctx) => {
-        returned.push(await ctx.time('db', async () => (await sleep(30), 'rows')))
+        returned.push(await ctx.time('db', async () => (await sleep(30, undefined, clock), 'rows')))
         if (ctx.vuIteration % 2 === 1) {
           await ctx.time('pay', async () => {
-            await sleep(30)
+            await sleep(20, undefined, clock)
             throw new Error('declined')
           })
         }
       },
-      { 'latency{step:db}': ['p(95)>=25', 'count==4'], 'latency{step:pay}': ['count==2'] },
+      { 'latency{step:db}': ['p(95)>=30', 'max==30', 'count==4'], 'latency{step:pay}': ['max==20', 'count==2'] },
     )
     expect(returned).toEqual(['rows', 'rows', 'rows', 'rows'])
     const db = metric(result, 'latency{step:db}', 'trend')
     expect(db).toMatchObject({ name: 'latency', tags: { step: 'db' } })
-    expect(db.summary.count).toBe(4)
-    expect(db.summary.min).toBeGreaterThanOrEqual(25)
-    expect(db.summary.max).toBeLessThan(2000)
+    expect(db.summary).toMatchObject({ count: 4, min: 30, max: 30 })
     // The throwing step is timed, and its error fails the iteration.
     const pay = metric(result, 'latency{step:pay}', 'trend')
-    expect(pay.summary.count).toBe(2)
-    expect(pay.summary.min).toBeGreaterThanOrEqual(25)
+    expect(pay.summary).toMatchObject({ count: 2, min: 20, max: 20 })
+    // The iteration's latency holds its steps: 30 ms, or 30 + 20 ms.
+    expect(result.latency).toMatchObject({ min: 30, max: 50 })
     expect(result.failed).toBe(2)
     expect(result.errors.byKind).toEqual({ Error: { count: 2, message: 'declined' } })
     // Steps are sub-metrics only: the built-in latency is the iteration's, not a custom metric.

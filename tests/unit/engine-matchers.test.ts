@@ -1,25 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runLoad as runLoadAttached, type RunOptions } from '../../src/engine/run-load.ts'
-import type { LoadConfig } from '../../src/config/schemas.ts'
-import type { Workflow } from '../../src/engine/context.ts'
-import { PerfConfigError, PerfError, PerfThresholdError } from '../../src/errors.ts'
-import type { RunResult, TimelinePoint } from '../../src/metrics/result.ts'
-import type { ThresholdsInput } from '../../src/thresholds/define.ts'
-import { expectPerformance, meetsThresholds } from '../../src/thresholds/matchers.ts'
+import { sleep } from '../../src/core/clock.ts'
+import { PerfConfigError, PerfError, PerfThresholdError } from '../../src/core/errors.ts'
+import type { RunResult, TimelinePoint } from '../../src/core/result.ts'
+import type { ThresholdsInput } from '../../src/core/load-config.ts'
+import { expectPerformance, meetsThresholds } from '../../src/runtime/expect-performance.ts'
+import { FakeClock } from '../helpers/fake-clock.ts'
+import { runOnFakeClock } from '../helpers/fake-run.ts'
 
-// Engine mechanics, not measurements: keep these runs out of the perf reporter's results.
-const runLoad = (config: LoadConfig, workflow: Workflow, options: RunOptions = {}) => runLoadAttached(config, workflow, { attach: false, ...options })
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-// 20 iterations of ~5 ms, every 5th fails: errors rate 0.2, a custom counter and a step.
+// 20 iterations of 5 ms on a fake clock, every 5th fails: errors rate 0.2, a custom counter and a step.
 let result: RunResult
 
 beforeAll(async () => {
-  result = await runLoad(
+  const clock = new FakeClock()
+  result = await runOnFakeClock(
+    clock,
     { executor: 'shared-iterations', vus: 2, iterations: 20 },
     async (ctx) => {
-      await ctx.time('db', () => sleep(5))
+      await ctx.time('db', () => sleep(5, undefined, clock))
       ctx.counter('orders', 1, { kind: ctx.iteration % 2 === 0 ? 'even' : 'odd' })
       if (ctx.iteration % 5 === 4) throw Object.assign(new Error('nope'), { code: 'E_NOPE' })
     },
@@ -27,6 +24,7 @@ beforeAll(async () => {
   )
   expect(result.iterations).toBe(20)
   expect(result.failed).toBe(4)
+  expect(result.durationMs).toBe(50)
 })
 
 function thrown(fn: () => unknown): unknown {
@@ -41,7 +39,19 @@ function thrown(fn: () => unknown): unknown {
 /** A copy of the result with a synthetic per-second timeline. */
 function withTimeline(points: Partial<TimelinePoint>[]): RunResult {
   const copy = structuredClone(result)
-  copy.timeline = points.map((p, t) => ({ t, ms: 1000, iterations: 0, errors: 0, dropped: 0, throughput: p.iterations ?? 0, p50: 0, p95: 0, p99: 0, vus: 1, ...p }))
+  copy.timeline = points.map((p, t) => ({
+    t,
+    ms: 1000,
+    iterations: 0,
+    errors: 0,
+    dropped: 0,
+    throughput: p.iterations ?? 0,
+    p50: 0,
+    p95: 0,
+    p99: 0,
+    vus: 1,
+    ...p,
+  }))
   copy.iterations = copy.timeline.reduce((n, p) => n + p.iterations, 0)
   copy.failed = copy.timeline.reduce((n, p) => n + p.errors, 0)
   copy.dropped = copy.timeline.reduce((n, p) => n + p.dropped, 0)
@@ -54,9 +64,9 @@ describe('expectPerformance(result).toMeet', () => {
   it.each<[string, ThresholdsInput]>([
     ['latency and errors', { latency: ['p(95)<2s', 'max<5s'], errors: ['rate<0.5', 'rate>0.1'] }],
     ['service time and iterations', { service_time: ['avg<2000ms'], iterations: ['count==20'] }],
-    ['dropped and throughput', { dropped: ['count==0'], throughput: ['value>0'] }],
+    ['dropped and throughput', { dropped: ['count==0'], throughput: ['value==400'] }],
     ['a custom counter and its tagged sub-metric', { orders: ['count==20'], 'orders{kind:even}': ['count==10'] }],
-    ['a step', { 'latency{step:db}': ['count==20', 'p(50)>=4ms'] }],
+    ['a step', { 'latency{step:db}': ['count==20', 'min>=5ms', 'p(99)<5.1ms'] }],
     ['an object threshold', { errors: { threshold: 'rate<=20%' } }],
   ])('passes when every threshold holds: %s', (_label, thresholds) => {
     expect(() => expectPerformance(result).toMeet(thresholds)).not.toThrow()
@@ -119,8 +129,7 @@ describe('expectPerformance(result).not.toMeet', () => {
 
 describe('windowed thresholds in toMeet are evaluated from the timeline', () => {
   // 4 whole seconds, 10 iterations each; all 6 errors land in second 2. Whole run: 6/40 = 15%.
-  const bursty = () =>
-    withTimeline([{ iterations: 10 }, { iterations: 10 }, { iterations: 10, errors: 6 }, { iterations: 10 }])
+  const bursty = () => withTimeline([{ iterations: 10 }, { iterations: 10 }, { iterations: 10, errors: 6 }, { iterations: 10 }])
 
   it('errors: the whole run passes but a 1 s window fails', () => {
     const r = bursty()
@@ -173,7 +182,9 @@ describe('problems in the thresholds throw PerfConfigError', () => {
     const e = thrown(() => expectPerformance(result).toMeet({ [metric]: [expression] }))
     expect(e).toBeInstanceOf(PerfConfigError)
     expect((e as PerfConfigError).code).toBe('PERF_CONFIG_INVALID')
-    expect((e as PerfConfigError).problems).toEqual([{ path: `toMeet.${metric}`, message: expect.stringContaining('only exist during the run') }])
+    expect((e as PerfConfigError).problems).toEqual([
+      { path: `toMeet.${metric}`, message: expect.stringContaining('only exist during the run') },
+    ])
   })
 
   it('lists every problem at once, with its path', () => {

@@ -174,7 +174,9 @@ describe('fault proxy errors and cleanup', () => {
   it('refuses a second toxic of the same name and names the ones there for an unknown one', async () => {
     await using proxy = await startProxy({ upstream })
     proxy.addToxic({ type: 'latency', attributes: { latency: 1 } })
-    expect(() => proxy.addToxic({ type: 'latency', attributes: { latency: 2 } })).toThrow(expect.objectContaining({ code: 'PERF_FAULT_TOXIC_EXISTS' }))
+    expect(() => proxy.addToxic({ type: 'latency', attributes: { latency: 2 } })).toThrow(
+      expect.objectContaining({ code: 'PERF_FAULT_TOXIC_EXISTS' }),
+    )
     expect(() => proxy.removeToxic('latency')).toThrow(/No toxic named "latency" .* it has "latency_downstream"/)
   })
 
@@ -182,7 +184,10 @@ describe('fault proxy errors and cleanup', () => {
     await using first = await startProxy({ upstream })
     const error = await startProxy({ upstream, listen: { port: first.port } }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PerfFaultError)
-    expect(error).toMatchObject({ code: 'PERF_FAULT_PROXY_LISTEN', message: expect.stringContaining(`127.0.0.1:${first.port} (EADDRINUSE)`) })
+    expect(error).toMatchObject({
+      code: 'PERF_FAULT_PROXY_LISTEN',
+      message: expect.stringContaining(`127.0.0.1:${first.port} (EADDRINUSE)`),
+    })
   })
 
   it('close() closes open connections and the port; calls after it fail clearly', async () => {
@@ -198,10 +203,12 @@ describe('fault proxy errors and cleanup', () => {
 
   it('withProxy closes the proxy when the callback throws', async () => {
     let port = 0
-    await expect(withProxy(upstream, (proxy) => {
-      port = proxy.port
-      throw new Error('boom')
-    })).rejects.toThrow('boom')
+    await expect(
+      withProxy(upstream, (proxy) => {
+        port = proxy.port
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
     expect(await outcome(connect(port, '127.0.0.1'))).toBe('ECONNREFUSED')
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runLoad } from '../../src/engine/run-load.ts'
+import { runLoad } from '../../src/run/run-load.ts'
 import { expandPlan, FaultSchedule } from '../../src/faults/schedule.ts'
 
 const noop = { name: 'flag', start: async () => {}, stop: async () => {} }
@@ -27,8 +27,18 @@ describe('random fault injection (failureRate)', () => {
   it('a fault in two windows that touch is stopped before it starts again', async () => {
     let running = 0
     let most = 0
-    const fault = { name: 'slow stop', start: async () => void (most = Math.max(most, ++running)), stop: async () => { await new Promise((r) => setTimeout(r, 50)); running-- } }
-    const schedule = new FaultSchedule(performance.now(), [{ at: 0, duration: 20, fault }, { at: 20, duration: 20, fault }])
+    const fault = {
+      name: 'slow stop',
+      start: async () => void (most = Math.max(most, ++running)),
+      stop: async () => {
+        await new Promise((r) => setTimeout(r, 50))
+        running--
+      },
+    }
+    const schedule = new FaultSchedule(performance.now(), [
+      { at: 0, duration: 20, fault },
+      { at: 20, duration: 20, fault },
+    ])
     await new Promise((r) => setTimeout(r, 200))
     const windows = await schedule.finish()
     expect(windows).toHaveLength(2)
@@ -39,9 +49,13 @@ describe('random fault injection (failureRate)', () => {
   it('injects during a run: iterations fail while the fault is active, windows are recorded', async () => {
     let broken = false
     const fault = { name: 'broken backend', start: async () => void (broken = true), stop: async () => void (broken = false) }
-    const result = await runLoad({ executor: 'constant-arrival-rate', rate: 100, duration: '3s' }, () => {
-      if (broken) throw Object.assign(new Error('injected'), { code: 'INJECTED' })
-    }, { attach: false, faults: [{ failureRate: 0.5, fault, slot: '500ms', seed: 3 }] })
+    const result = await runLoad(
+      { executor: 'constant-arrival-rate', rate: 100, duration: '3s' },
+      () => {
+        if (broken) throw Object.assign(new Error('injected'), { code: 'INJECTED' })
+      },
+      { attach: false, faults: [{ failureRate: 0.5, fault, slot: '500ms', seed: 3 }] },
+    )
     const windows = result.faults!
     expect(windows.length).toBeGreaterThan(0)
     expect(result.errors.byKind.INJECTED.count).toBeGreaterThan(0)
@@ -49,6 +63,8 @@ describe('random fault injection (failureRate)', () => {
   })
 
   it('rejects a failure rate that is not a probability, before anything starts', async () => {
-    await expect(runLoad({ executor: 'shared-iterations', iterations: 1 }, () => {}, { faults: [{ failureRate: 5, fault: noop }] })).rejects.toThrow(/faults\[0\]\.failureRate: must be a probability from 0 to 1, got 5/)
+    await expect(
+      runLoad({ executor: 'shared-iterations', iterations: 1 }, () => {}, { faults: [{ failureRate: 5, fault: noop }] }),
+    ).rejects.toThrow(/faults\[0\]\.failureRate: must be a probability from 0 to 1, got 5/)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PerfError } from '../../src/errors.ts'
+import { PerfError } from '../../src/core/errors.ts'
 import { PerfHttpCheckError, PerfHttpRequestError, requestError } from '../../src/http/errors.ts'
 
 const timeouts = { connect: 1000, headers: 2000, body: 3000 }
@@ -50,6 +50,8 @@ describe('PerfHttpCheckError', () => {
   it('names the failed checks and how to keep going', () => {
     const e = new PerfHttpCheckError('GET http://127.0.0.1:1/x', 503, ['status', 'has id'])
     expect(e.code).toBe('PERF_HTTP_CHECK_FAILED')
-    expect(e.message).toBe('GET http://127.0.0.1:1/x: checks "status", "has id" failed (status 503). Checks are only counted in the "checks" rate unless throwOnCheck is true; drop throwOnCheck to keep the iteration going.')
+    expect(e.message).toBe(
+      'GET http://127.0.0.1:1/x: checks "status", "has id" failed (status 503). Checks are only counted in the "checks" rate unless throwOnCheck is true; drop throwOnCheck to keep the iteration going.',
+    )
   })
 })

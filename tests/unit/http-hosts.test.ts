@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { guardedLookup, judgeHost, parseAllowList } from '../../src/http/hosts.ts'
 import { http, PerfHttpConfigError, PerfHttpHostError } from '../../src/http/index.ts'
-import type { ConfigProblem } from '../../src/errors.ts'
+import type { ConfigProblem } from '../../src/core/errors.ts'
 
 function allow(entries: string[] = [], env?: string) {
   const problems: ConfigProblem[] = []
@@ -26,8 +26,18 @@ describe('judgeHost: loopback is allowed, everything else only when allowlisted'
   })
 
   it.each([
-    '192.0.2.1', '10.0.0.1', '0.0.0.0', '169.254.169.254', '128.0.0.1', '[2001:db8::1]', '[::ffff:c000:201]', '[::]',
-    'example.com', 'localhost.example.com', 'mylocalhost', 'metadata.google.internal',
+    '192.0.2.1',
+    '10.0.0.1',
+    '0.0.0.0',
+    '169.254.169.254',
+    '128.0.0.1',
+    '[2001:db8::1]',
+    '[::ffff:c000:201]',
+    '[::]',
+    'example.com',
+    'localhost.example.com',
+    'mylocalhost',
+    'metadata.google.internal',
   ])('%s → refused', (host) => {
     expect(judgeHost(host, allow())).toEqual({ allowed: false })
   })
@@ -91,22 +101,25 @@ describe('a non-loopback, non-allowlisted target is refused before anything is s
     else process.env.VITEST_PERF_ALLOW_HOSTS = env
   })
 
-  it.each(['http://192.0.2.1:8080', 'https://example.com', 'http://169.254.169.254/', 'http://[2001:db8::1]:80'])('%s throws PERF_HTTP_HOST_NOT_ALLOWED synchronously, with no socket and no request', (url) => {
-    let error: unknown
-    const t0 = performance.now()
-    try {
-      http.client(url, { connections: 50 })
-    } catch (e) {
-      error = e
-    }
-    expect(performance.now() - t0).toBeLessThan(50)
-    expect(error).toBeInstanceOf(PerfHttpHostError)
-    expect((error as PerfHttpHostError).code).toBe('PERF_HTTP_HOST_NOT_ALLOWED')
-    expect((error as Error).message).toMatch(/Nothing was sent/)
-    expect((error as Error).message).toMatch(/allowHosts: \['.+'\]/)
-    expect((error as Error).message).toContain('VITEST_PERF_ALLOW_HOSTS=')
-    expect(events).toEqual([])
-  })
+  it.each(['http://192.0.2.1:8080', 'https://example.com', 'http://169.254.169.254/', 'http://[2001:db8::1]:80'])(
+    '%s throws PERF_HTTP_HOST_NOT_ALLOWED synchronously, with no socket and no request',
+    (url) => {
+      let error: unknown
+      const t0 = performance.now()
+      try {
+        http.client(url, { connections: 50 })
+      } catch (e) {
+        error = e
+      }
+      expect(performance.now() - t0).toBeLessThan(50)
+      expect(error).toBeInstanceOf(PerfHttpHostError)
+      expect((error as PerfHttpHostError).code).toBe('PERF_HTTP_HOST_NOT_ALLOWED')
+      expect((error as Error).message).toMatch(/Nothing was sent/)
+      expect((error as Error).message).toMatch(/allowHosts: \['.+'\]/)
+      expect((error as Error).message).toContain('VITEST_PERF_ALLOW_HOSTS=')
+      expect(events).toEqual([])
+    },
+  )
 
   it('an allowlisted host gets a client, still without any connection until a request is made', async () => {
     const api = http.client('http://192.0.2.1:8080', { allowHosts: ['192.0.2.0/24'] })
@@ -129,7 +142,9 @@ describe('a non-loopback, non-allowlisted target is refused before anything is s
 
 describe('guardedLookup', () => {
   it('passes localhost through when it resolves to loopback', async () => {
-    const addresses = await new Promise<unknown>((resolve, reject) => guardedLookup('localhost', { all: true }, (err, a) => (err ? reject(err) : resolve(a))))
+    const addresses = await new Promise<unknown>((resolve, reject) =>
+      guardedLookup('localhost', { all: true }, (err, a) => (err ? reject(err) : resolve(a))),
+    )
     expect(Array.isArray(addresses) && addresses.length > 0).toBe(true)
   })
 })

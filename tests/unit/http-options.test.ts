@@ -29,14 +29,22 @@ describe('resolveClientOptions', () => {
 
   it.each([
     [{ timeout: '5s' }, { connect: 5000, headers: 5000, body: 5000 }],
-    [{ timeout: 2000, headersTimeout: '250ms' }, { connect: 2000, headers: 250, body: 2000 }],
-    [{ connectTimeout: '1s', bodyTimeout: '1m' }, { connect: 1000, headers: 10_000, body: 60_000 }],
+    [
+      { timeout: 2000, headersTimeout: '250ms' },
+      { connect: 2000, headers: 250, body: 2000 },
+    ],
+    [
+      { connectTimeout: '1s', bodyTimeout: '1m' },
+      { connect: 1000, headers: 10_000, body: 60_000 },
+    ],
   ] as [HttpClientOptions, object][])('timeouts %j → %j', (options, timeouts) => {
     expect(resolveClientOptions('http://127.0.0.1:1', options, undefined).timeouts).toEqual(timeouts)
   })
 
   it('lower-cases default header names', () => {
-    expect(resolveClientOptions('http://localhost:1', { headers: { Authorization: 'Bearer x' } }, undefined).headers).toEqual({ authorization: 'Bearer x' })
+    expect(resolveClientOptions('http://localhost:1', { headers: { Authorization: 'Bearer x' } }, undefined).headers).toEqual({
+      authorization: 'Bearer x',
+    })
   })
 
   it.each([

@@ -3,7 +3,6 @@ import { compileChecks } from '../../src/http/checks.ts'
 import { buildOptions, compileRequest, type ClientDefaults } from '../../src/http/compile.ts'
 import { PerfHttpConfigError, PerfHttpUsageError, type HttpResponse, type RequestSpec } from '../../src/http/index.ts'
 import { endpointOf, fillTemplate, parseTemplate, type TemplateVars } from '../../src/http/template.ts'
-import type { ConfigProblem } from '../../src/errors.ts'
 
 const defaults: ClientDefaults = { headers: {}, throwOnCheck: false, tagsFor: (endpoint, extra) => ({ ...extra, endpoint }) }
 
@@ -44,23 +43,58 @@ describe('templates', () => {
 
 describe('compileRequest', () => {
   it('pre-builds a request that never varies, body as bytes', () => {
-    const c = compileRequest({ method: 'post', path: '/orders', json: { a: 1 }, headers: { 'X-Trace': 'on' } }, { ...defaults, headers: { authorization: 'Bearer t' } }, 'req')
-    expect(c.fixed).toEqual({ method: 'POST', path: '/orders', headers: ['authorization', 'Bearer t', 'x-trace', 'on', 'content-type', 'application/json'], body: new TextEncoder().encode('{"a":1}') })
+    const c = compileRequest(
+      { method: 'post', path: '/orders', json: { a: 1 }, headers: { 'X-Trace': 'on' } },
+      { ...defaults, headers: { authorization: 'Bearer t' } },
+      'req',
+    )
+    expect(c.fixed).toEqual({
+      method: 'POST',
+      path: '/orders',
+      headers: ['authorization', 'Bearer t', 'x-trace', 'on', 'content-type', 'application/json'],
+      body: new TextEncoder().encode('{"a":1}'),
+    })
     expect(c.fixedSize).toBe(7)
     expect(c.endpoint).toBe('/orders')
     expect(c.tags).toEqual({ endpoint: '/orders' })
   })
 
   it('fills path, headers and body per request', () => {
-    const c = compileRequest({ method: 'PUT', path: '/orders/{id}', headers: { 'x-user': 'u{user}' }, body: 'qty={qty}', vars: (ctx) => ({ user: ctx?.vu ?? 0, qty: 1 }) }, defaults, 'req')
+    const c = compileRequest(
+      {
+        method: 'PUT',
+        path: '/orders/{id}',
+        headers: { 'x-user': 'u{user}' },
+        body: 'qty={qty}',
+        vars: (ctx) => ({ user: ctx?.vu ?? 0, qty: 1 }),
+      },
+      defaults,
+      'req',
+    )
     expect(c.fixed).toBeUndefined()
     expect(c.endpoint).toBe('/orders/:id')
-    expect(buildOptions(c, undefined, { id: 9, qty: 3 })).toEqual({ opts: { method: 'PUT', path: '/orders/9', headers: ['x-user', 'u0'], body: 'qty=3' }, size: 5 })
+    expect(buildOptions(c, undefined, { id: 9, qty: 3 })).toEqual({
+      opts: { method: 'PUT', path: '/orders/9', headers: ['x-user', 'u0'], body: 'qty=3' },
+      size: 5,
+    })
   })
 
   it('calls path, headers and json functions per request', () => {
-    const c = compileRequest({ path: (_ctx, vars) => `/p/${vars?.n}`, tag: '/p/:n', json: (_ctx, vars) => ({ n: vars?.n }), headers: () => ({ a: 'b' }), timeout: '2s' }, defaults, 'req')
-    expect(buildOptions(c, undefined, { n: 5 })).toEqual({ opts: { method: 'GET', path: '/p/5', headers: ['a', 'b'], body: '{"n":5}', headersTimeout: 2000, bodyTimeout: 2000 }, size: 7 })
+    const c = compileRequest(
+      {
+        path: (_ctx, vars) => `/p/${vars?.n}`,
+        tag: '/p/:n',
+        json: (_ctx, vars) => ({ n: vars?.n }),
+        headers: () => ({ a: 'b' }),
+        timeout: '2s',
+      },
+      defaults,
+      'req',
+    )
+    expect(buildOptions(c, undefined, { n: 5 })).toEqual({
+      opts: { method: 'GET', path: '/p/5', headers: ['a', 'b'], body: '{"n":5}', headersTimeout: 2000, bodyTimeout: 2000 },
+      size: 7,
+    })
   })
 
   it.each([
@@ -107,20 +141,21 @@ describe('checks', () => {
     [{ body: (b: string) => b.length > 100 }, res(200, 'short'), [false]],
     [{ status: 200, body: 'x', named: { 'is json': (r: HttpResponse) => r.text().startsWith('{') } }, res(200, '{x'), [true, true, true]],
   ])('%j', (spec, response, expected) => {
-    const problems: ConfigProblem[] = []
-    const compiled = compileChecks(spec, 'check', problems)
-    expect(problems).toEqual([])
+    const compiled = compileChecks(spec)
     // Twice: a /g regex must not flip on its second use.
     for (let i = 0; i < 2; i++) expect(compiled.list.map((c) => c.test(response))).toEqual(expected)
   })
 
   it('keeps the body only when a check reads it', () => {
-    expect(compileChecks({ status: 200 }, 'check', []).needsBody).toBe(false)
-    expect(compileChecks({ body: 'x' }, 'check', []).needsBody).toBe(true)
-    expect(compileChecks({ named: { a: () => true } }, 'check', []).needsBody).toBe(true)
+    expect(compileChecks({ status: 200 }).needsBody).toBe(false)
+    expect(compileChecks({ body: 'x' }).needsBody).toBe(true)
+    expect(compileChecks({ named: { a: () => true } }).needsBody).toBe(true)
   })
 
   it('tags each check as checks{check:<name>}', () => {
-    expect(compileChecks({ status: 200, named: { 'has id': () => true } }, 'check', []).list.map((c) => c.tags)).toEqual([{ check: 'status' }, { check: 'has id' }])
+    expect(compileChecks({ status: 200, named: { 'has id': () => true } }).list.map((c) => c.tags)).toEqual([
+      { check: 'status' },
+      { check: 'has id' },
+    ])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PerfInfraError } from '../../src/errors.ts'
+import { PerfInfraError } from '../../src/core/errors.ts'
 import { mongoUrlFor, parseMongoUrl } from '../../src/infra/services/mongodb.ts'
 
 describe('mongodb URLs', () => {
@@ -17,7 +17,9 @@ describe('mongodb URLs', () => {
   })
 
   it('points a per-file database at the same server, keeping credentials and adding authSource', () => {
-    expect(mongoUrlFor('mongodb://app:pw@127.0.0.1:27017/admin?directConnection=true', 'vp_x')).toBe('mongodb://app:pw@127.0.0.1:27017/vp_x?directConnection=true&authSource=admin')
+    expect(mongoUrlFor('mongodb://app:pw@127.0.0.1:27017/admin?directConnection=true', 'vp_x')).toBe(
+      'mongodb://app:pw@127.0.0.1:27017/vp_x?directConnection=true&authSource=admin',
+    )
     expect(mongoUrlFor('mongodb://127.0.0.1:27017/', 'vp_y')).toBe('mongodb://127.0.0.1:27017/vp_y')
   })
 })

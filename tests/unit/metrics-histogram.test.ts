@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { PerfHistogramError } from '../../src/errors.ts'
+import { PerfHistogramError } from '../../src/core/errors.ts'
 import {
   createHistogram,
   decodeHistogram,

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { RunResult } from '../../src/metrics/result.ts'
+import type { RunResult } from '../../src/core/result.ts'
+import { fakeResult } from '../helpers/run-result.ts'
 import type { PerfTestEntry } from '../../src/reporters/collect.ts'
 import { CSV_COLUMNS, csvCell, formatCsv } from '../../src/reporters/csv.ts'
 import { formatMs, formatPercent } from '../../src/reporters/format.ts'
@@ -15,26 +16,35 @@ import { appendStepSummary, stepSummaryFile, writeReports } from '../../src/repo
 const kpi = resolveKpi()
 const library = { js: 'window.uPlot = function () {}', css: '.uplot {}' }
 
-function result(overrides: Partial<RunResult> = {}): RunResult {
-  const latency = { count: 100, min: 1, mean: 20, p50: 15, p90: 30, p95: 40, p99: 80, p999: 90, max: 95 }
-  return {
-    version: 1, name: 'orders', state: 'completed', config: { executor: 'constant-vus' } as RunResult['config'], startedAt: '2026-01-01T00:00:00.000Z',
-    endedAt: '2026-01-01T00:00:02.000Z', durationMs: 2000, iterations: 100, failed: 0, interrupted: 0, dropped: 0, throughput: 50.5,
-    vusAllocated: 2, latency, serviceTime: latency, histograms: { latency: '', serviceTime: '' }, errors: { count: 0, rate: 0, byKind: {} },
-    timeline: [], metrics: {}, thresholds: [], resources: [], environment: { node: 'v24.1.0', platform: 'linux', arch: 'x64', cpus: 2, histograms: 'js' },
-    ...overrides,
-  }
-}
+const result = fakeResult
 
-const entry = (test: string, results: RunResult[], state: PerfTestEntry['state'] = 'passed', project = 'tier2'): PerfTestEntry => ({ project, file: 'tests/a.test.ts', test, state, results })
+const entry = (test: string, results: RunResult[], state: PerfTestEntry['state'] = 'passed', project = 'tier2'): PerfTestEntry => ({
+  project,
+  file: 'tests/a.test.ts',
+  test,
+  state,
+  results,
+})
 
 describe('report.md', () => {
   const entries = [
     entry('orders', [result()]),
-    entry('search', [result({ name: 'search', throughput: 8, failed: 20, errors: { count: 20, rate: 0.2, byKind: {} }, thresholds: [
-      { metric: 'errors', expression: 'rate<0.01', ok: false, actual: 0.2, unit: '%' },
-      { metric: 'latency', expression: 'p(95)<50ms', ok: true, actual: 40, unit: 'ms' },
-    ] })], 'failed'),
+    entry(
+      'search',
+      [
+        result({
+          name: 'search',
+          throughput: 8,
+          failed: 20,
+          errors: { count: 20, rate: 0.2, byKind: {} },
+          thresholds: [
+            { metric: 'errors', expression: 'rate<0.01', ok: false, actual: 0.2, unit: '%' },
+            { metric: 'latency', expression: 'p(95)<50ms', ok: true, actual: 40, unit: 'ms' },
+          ],
+        }),
+      ],
+      'failed',
+    ),
   ]
   const md = formatMarkdown(entries, { kpi })
 
@@ -44,12 +54,16 @@ describe('report.md', () => {
   })
 
   it('has one row per run with graded KPI cells', () => {
-    expect(md).toContain('| orders | constant-vus | 100 | 🟢 50.5/s | 🟢 20.0 ms | 40.0 ms | 🟢 80.0 ms | 🟢 100% | 0 | 🟢 Good | ✅ pass |')
-    expect(md).toContain('| search | constant-vus | 100 | 🟠 8.0/s | 🟢 20.0 ms | 40.0 ms | 🟢 80.0 ms | 🔴 80.0% | 0 | 🔴 Poor | ❌ FAIL (1 threshold) |')
+    expect(md).toContain(
+      '| orders | constant-vus | 100 | 🟢 50.5/s | 🟢 20.0 ms | 40.0 ms | 🟢 80.0 ms | 🟢 100% | 0 | 🟢 Good | ✅ pass |',
+    )
+    expect(md).toContain(
+      '| search | constant-vus | 100 | 🟠 8.0/s | 🟢 20.0 ms | 40.0 ms | 🟢 80.0 ms | 🔴 80.0% | 0 | 🔴 Poor | ❌ FAIL (1 threshold) |',
+    )
   })
 
   it('lists failed thresholds and the KPI bounds, without memory when nothing was monitored', () => {
-    expect(md).toContain('- search: `errors: rate<0.01` was 20.00%')
+    expect(md).toContain('- search: <code>errors: rate&lt;0.01</code> was 20.00%')
     expect(md).not.toContain('p(95)<50ms')
     expect(md).toContain('| Throughput | > 50/s | > 10/s | < 5/s |')
     expect(md).toContain('| Avg latency | < 1 s | < 5 s | > 10 s |')
@@ -58,26 +72,39 @@ describe('report.md', () => {
   })
 
   it('adds a memory column and row when a run has resource samples', () => {
-    const sample = { t: 1, cpu: 5, rss: 700 * 1024 * 1024, heapUsed: 1, eventLoop: { p50: 1, p99: 1, max: 1, utilization: 0.1 }, handles: {} }
+    const sample = {
+      t: 1,
+      cpu: 5,
+      rss: 700 * 1024 * 1024,
+      heapUsed: 1,
+      eventLoop: { p50: 1, p99: 1, max: 1, utilization: 0.1 },
+      handles: {},
+    }
     const withMemory = formatMarkdown([entry('orders', [result({ resources: [sample] })])], { kpi })
-    expect(withMemory).toMatch(/\| Dropped \| Memory \| Grade \|/)
+    expect(withMemory).toMatch(/\| Dropped \| Memory \(test process\) \| Grade \|/)
     expect(withMemory).toContain('| 0 | 🟡 700 MB | 🟡 Acceptable |')
-    expect(withMemory).toContain('| Memory | < 500 MB | < 1 GB | > 2 GB |')
+    expect(withMemory).toContain('| Memory (test process) | < 500 MB | < 1 GB | > 2 GB |')
   })
 
   it.each([
     ['a | b', 'a \\| b'],
     ['line\nbreak', 'line break'],
-    ['<img src=x>', '&lt;img src=x>'],
+    ['<img src=x>', '&lt;img src=x&gt;'],
   ])('escapes the test name %j in a cell', (name, cell) => {
     expect(formatMarkdown([entry(name, [result({ name })])], { kpi })).toContain(`| ${cell} | constant-vus |`)
   })
 
   it('prefixes the project only when there are several, and numbers repeated runs', () => {
-    const two = formatMarkdown([entry('a', [result({ name: 'a' }), result({ name: 'a' })], 'passed', 'tier2'), entry('b', [result({ name: 'b' })], 'passed', 'tier3')], { kpi })
-    expect(two).toContain('| [tier2] a #1 |')
-    expect(two).toContain('| [tier2] a #2 |')
-    expect(two).toContain('| [tier3] b |')
+    const two = formatMarkdown(
+      [
+        entry('a', [result({ name: 'a' }), result({ name: 'a' })], 'passed', 'tier2'),
+        entry('b', [result({ name: 'b' })], 'passed', 'tier3'),
+      ],
+      { kpi },
+    )
+    expect(two).toContain('| \\[tier2\\] a \\#1 |')
+    expect(two).toContain('| \\[tier2\\] a \\#2 |')
+    expect(two).toContain('| \\[tier3\\] b |')
     expect(formatMarkdown([], { kpi })).toBe('## vitest-perf report\n\nNo perf runs were recorded.\n')
   })
 })
@@ -99,7 +126,8 @@ describe('summary.csv', () => {
     const [header, first, second, end] = csv.split('\n')
     expect(header).toBe(CSV_COLUMNS.join(','))
     expect(end).toBe('')
-    const cell = (row: string, name: string) => row.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''))[CSV_COLUMNS.indexOf(name)]
+    const cell = (row: string, name: string) =>
+      row.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''))[CSV_COLUMNS.indexOf(name)]
     expect(cell(first, 'test')).toBe('"orders, fast"')
     expect(cell(first, 'run')).toBe('1')
     expect(cell(second, 'run')).toBe('2')
@@ -113,15 +141,26 @@ describe('summary.csv', () => {
 
 describe('report.html', () => {
   const hostile = '</script><script>alert(1)</script>'
-  const html = renderHtml([entry(hostile, [result({ name: hostile, timeline: [{ t: 0, ms: 1000, iterations: 5, errors: 0, dropped: 0, throughput: 5, p50: 1, p95: 2, p99: 3, vus: 1 }] })])], {
-    kpi,
-    library,
-    createdAt: '2026-01-01T00:00:03.000Z',
-  })
+  const html = renderHtml(
+    [
+      entry(hostile, [
+        result({
+          name: hostile,
+          timeline: [{ t: 0, ms: 1000, iterations: 5, errors: 0, dropped: 0, throughput: 5, p50: 1, p95: 2, p99: 3, vus: 1 }],
+        }),
+      ]),
+    ],
+    {
+      kpi,
+      library,
+      createdAt: '2026-01-01T00:00:03.000Z',
+    },
+  )
 
   it('inlines the chart library, its data and script, and forbids every fetch', () => {
     expect(html).toContain('<script>window.uPlot = function () {}</script>')
-    expect(html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`)
+    expect(html).toMatch(/content="default-src 'none'; script-src 'sha256-[^"]+; style-src 'sha256-[^"]+; img-src data:"/)
+    expect(html).not.toContain('unsafe-inline')
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/)
   })
 
@@ -162,10 +201,22 @@ describe('files written at the end of a run', () => {
 
 describe('results files from older versions or written by hand', () => {
   it('fill missing fields with neutral values so every format still renders', () => {
-    const [e] = normalizeEntries([{ test: 'hand-made', results: [{ name: 'x', iterations: 10, failed: 1, latency: { count: 10, p99: 3 }, config: { executor: 'constant-vus' } }] }])
+    const [e] = normalizeEntries([
+      {
+        test: 'hand-made',
+        results: [{ name: 'x', iterations: 10, failed: 1, latency: { count: 10, p99: 3 }, config: { executor: 'constant-vus' } }],
+      },
+    ])
     const r = e.results[0]
     expect(e).toMatchObject({ project: '', file: '', state: 'passed' })
-    expect(r).toMatchObject({ timeline: [], resources: [], thresholds: [], dropped: 0, errors: { count: 1, rate: 0.1, byKind: {} }, histograms: { latency: '' } })
+    expect(r).toMatchObject({
+      timeline: [],
+      resources: [],
+      thresholds: [],
+      dropped: 0,
+      errors: { count: 1, rate: 0.1, byKind: {} },
+      histograms: { latency: '' },
+    })
     expect(r.latency).toMatchObject({ count: 10, p99: 3, mean: 0 })
     expect(formatMarkdown([e], { kpi })).toContain('| x | constant-vus | 10 |')
     expect(formatCsv([e], kpi).split('\n')).toHaveLength(3)
@@ -175,10 +226,18 @@ describe('results files from older versions or written by hand', () => {
 
 describe('number formats', () => {
   it.each([
-    [0.512, '0.51 ms'], [12.34, '12.3 ms'], [123.4, '123 ms'], [1234, '1.23 s'], [12_345, '12.3 s'],
+    [0.512, '0.51 ms'],
+    [12.34, '12.3 ms'],
+    [123.4, '123 ms'],
+    [1234, '1.23 s'],
+    [12_345, '12.3 s'],
   ])('formatMs(%d) is %s', (v, text) => expect(formatMs(v)).toBe(text))
 
   it.each([
-    [100, '100%'], [99.996, '99.99%'], [99.5, '99.50%'], [96.84, '96.8%'], [0, '0.0%'],
+    [100, '100%'],
+    [99.996, '99.99%'],
+    [99.5, '99.50%'],
+    [96.84, '96.8%'],
+    [0, '0.0%'],
   ])('formatPercent(%d) is %s and never rounds up to 100%', (v, text) => expect(formatPercent(v)).toBe(text))
 })

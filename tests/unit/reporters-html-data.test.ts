@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createHistogram, encodeHistogram } from '../../src/metrics/histogram.ts'
-import type { RunResult, TimelinePoint } from '../../src/metrics/result.ts'
-import type { ResourceSample } from '../../src/monitor/sample.ts'
-import { chartsFor, distributionChart, faultWindows, percentileGrid, resourceCharts, timelineCharts } from '../../src/reporters/html-data.ts'
+import type { RunResult, TimelinePoint } from '../../src/core/result.ts'
+import type { ResourceSample } from '../../src/core/resource-sample.ts'
+import {
+  chartsFor,
+  distributionChart,
+  faultWindows,
+  percentileGrid,
+  resourceCharts,
+  timelineCharts,
+} from '../../src/reporters/html-data.ts'
 import { peakMemoryMb, resourceSeries } from '../../src/reporters/resources.ts'
 
 const START = '2026-01-01T00:00:00.000Z'
@@ -19,7 +26,15 @@ function encoded(valuesUs: number[]): string {
 }
 
 function sample(t: number, extra: Partial<ResourceSample> = {}): ResourceSample {
-  return { t, cpu: 10, rss: 100 * MB, heapUsed: 50 * MB, eventLoop: { p50: 1, p99: 2, max: 3, utilization: 0.25 }, handles: { Timeout: 2 }, ...extra }
+  return {
+    t,
+    cpu: 10,
+    rss: 100 * MB,
+    heapUsed: 50 * MB,
+    eventLoop: { p50: 1, p99: 2, max: 3, utilization: 0.25 },
+    handles: { Timeout: 2 },
+    ...extra,
+  }
 }
 
 function point(t: number, extra: Partial<TimelinePoint> = {}): TimelinePoint {
@@ -29,11 +44,28 @@ function point(t: number, extra: Partial<TimelinePoint> = {}): TimelinePoint {
 function result(overrides: Partial<RunResult> = {}): RunResult {
   const latency = { count: 4, min: 1, mean: 2.5, p50: 2, p90: 4, p95: 4, p99: 4, p999: 4, max: 4 }
   return {
-    version: 1, state: 'completed', config: { executor: 'constant-vus' } as RunResult['config'], startedAt: START, endedAt: START,
-    durationMs: 2000, iterations: 4, failed: 0, interrupted: 0, dropped: 0, throughput: 2, vusAllocated: 1, latency, serviceTime: latency,
+    version: 1,
+    state: 'completed',
+    config: { executor: 'constant-vus' } as RunResult['config'],
+    startedAt: START,
+    endedAt: START,
+    durationMs: 2000,
+    iterations: 4,
+    failed: 0,
+    interrupted: 0,
+    dropped: 0,
+    throughput: 2,
+    vusAllocated: 1,
+    latency,
+    serviceTime: latency,
     histograms: { latency: encoded([1000, 2000, 3000, 4000]), serviceTime: encoded([900, 1900, 2900, 3900]) },
-    errors: { count: 0, rate: 0, byKind: {} }, timeline: [point(0), point(1)], metrics: {}, thresholds: [], resources: [],
-    environment: { node: 'v24', platform: 'linux', arch: 'x64', cpus: 2, histograms: 'js' }, ...overrides,
+    errors: { count: 0, rate: 0, byKind: {} },
+    timeline: [point(0), point(1)],
+    metrics: {},
+    thresholds: [],
+    resources: [],
+    environment: { node: 'v24', platform: 'linux', arch: 'x64', cpus: 2, histograms: 'js' },
+    ...overrides,
   }
 }
 
@@ -72,7 +104,32 @@ describe('timeline charts', () => {
 describe('the latency distribution', () => {
   it.each([
     [1, [1]],
-    [10, [1, 10 ** 0.05, 10 ** 0.1, 10 ** 0.15, 10 ** 0.2, 10 ** 0.25, 10 ** 0.3, 10 ** 0.35, 10 ** 0.4, 10 ** 0.45, 10 ** 0.5, 10 ** 0.55, 10 ** 0.6, 10 ** 0.65, 10 ** 0.7, 10 ** 0.75, 10 ** 0.8, 10 ** 0.85, 10 ** 0.9, 10 ** 0.95, 10]],
+    [
+      10,
+      [
+        1,
+        10 ** 0.05,
+        10 ** 0.1,
+        10 ** 0.15,
+        10 ** 0.2,
+        10 ** 0.25,
+        10 ** 0.3,
+        10 ** 0.35,
+        10 ** 0.4,
+        10 ** 0.45,
+        10 ** 0.5,
+        10 ** 0.55,
+        10 ** 0.6,
+        10 ** 0.65,
+        10 ** 0.7,
+        10 ** 0.75,
+        10 ** 0.8,
+        10 ** 0.85,
+        10 ** 0.9,
+        10 ** 0.95,
+        10,
+      ],
+    ],
   ])('has 20 points per decade up to the sample count (%d)', (count, xs) => {
     const grid = percentileGrid(count)
     expect(grid).toHaveLength(xs.length)
@@ -101,7 +158,18 @@ describe('the latency distribution', () => {
 
   it('overlays the baseline latency when the run was compared with one', () => {
     const r = result()
-    const withBaseline = { ...r, baseline: { verdict: 'PASS', metrics: [], repetitions: { baseline: 5, current: 5 }, alpha: 0.01, recommendations: [], notes: [], latencyHistogram: r.histograms.serviceTime } } as RunResult
+    const withBaseline = {
+      ...r,
+      baseline: {
+        verdict: 'PASS',
+        metrics: [],
+        repetitions: { baseline: 5, current: 5 },
+        alpha: 0.01,
+        recommendations: [],
+        notes: [],
+        latencyHistogram: r.histograms.serviceTime,
+      },
+    } as RunResult
     const chart = distributionChart(withBaseline, 'run-1')!
     expect(chart.series.map((s) => s.label)).toEqual(['latency', 'service time', 'baseline latency'])
     expect(chart.series[2].values.at(-1)).toBeCloseTo(3.9, 2)
@@ -113,7 +181,15 @@ describe('the latency distribution', () => {
   })
 })
 
-const impact = (name: string, start: number, end: number) => ({ name, start, end, iterations: 0, errors: 0, before: { errorRate: 0, p95: 1 }, recoveryMs: 0 })
+const impact = (name: string, start: number, end: number) => ({
+  name,
+  start,
+  end,
+  iterations: 0,
+  errors: 0,
+  before: { errorRate: 0, p95: 1 },
+  recoveryMs: 0,
+})
 
 describe('fault windows (result.faults)', () => {
   it.each([
@@ -126,29 +202,122 @@ describe('fault windows (result.faults)', () => {
 
   it('are shaded on the time charts only, never on the percentile plot', () => {
     const windows = [{ start: 0.5, end: 1, label: 'proxy latency' }]
-    const charts = chartsFor({ ...result({ resources: [sample(0)] }), faults: windows.map((w) => impact(w.label, w.start, w.end)) } as RunResult, 'run-1')
+    const charts = chartsFor(
+      { ...result({ resources: [sample(0)] }), faults: windows.map((w) => impact(w.label, w.start, w.end)) } as RunResult,
+      'run-1',
+    )
     expect(charts.map((c) => [c.id, c.faults.length])).toEqual([
-      ['run-1-latency', 1], ['run-1-throughput', 1], ['run-1-vus', 1], ['run-1-distribution', 0],
-      ['run-1-resources-memory', 1], ['run-1-resources-cpu', 1], ['run-1-resources-eventloop', 1], ['run-1-resources-handles', 1],
+      ['run-1-latency', 1],
+      ['run-1-throughput', 1],
+      ['run-1-vus', 1],
+      ['run-1-distribution', 0],
+      ['run-1-resources-memory', 1],
+      ['run-1-resources-cpu', 1],
+      ['run-1-resources-eventloop', 1],
+      ['run-1-resources-handles', 1],
     ])
   })
 })
 
 describe('resource samples', () => {
+  it('shows the heap objects the leak check judges, external memory and ArrayBuffers beside the heap', () => {
+    const series = resourceSeries([
+      sample(0, { heapObjects: 30 * MB, heapObjectsAfterGc: 28 * MB, external: 4 * MB, arrayBuffers: 1 * MB }),
+      sample(1, { heapObjects: 32 * MB, heapObjectsAfterGc: 29 * MB, external: 6 * MB, arrayBuffers: 3 * MB, afterFullGc: true }),
+    ])
+    expect(series.filter((s) => s.group === 'memory').map((s) => [s.label, s.points])).toEqual([
+      [
+        'rss',
+        [
+          [0, 100],
+          [1, 100],
+        ],
+      ],
+      [
+        'heap used',
+        [
+          [0, 50],
+          [1, 50],
+        ],
+      ],
+      [
+        'heap objects',
+        [
+          [0, 30],
+          [1, 32],
+        ],
+      ],
+      [
+        'heap objects after GC',
+        [
+          [0, 28],
+          [1, 29],
+        ],
+      ],
+      [
+        'external',
+        [
+          [0, 4],
+          [1, 6],
+        ],
+      ],
+      [
+        'array buffers',
+        [
+          [0, 1],
+          [1, 3],
+        ],
+      ],
+    ])
+    expect(series.some((s) => s.group === 'other')).toBe(false)
+  })
+
   it('reads the monitor samples: memory in MB, CPU, event loop, handles and watched servers', () => {
     const series = resourceSeries([
       sample(0, { heapAfterGc: 40 * MB }),
-      sample(1, { rss: 120 * MB, cpu: 30, handles: { Timeout: 1, TCPSocketWrap: 4 }, servers: { postgres: { pid: 7, cpu: 55, rss: 64 * MB, stats: { connections: 9 } }, redis: { stats: { used_memory: 2 * MB } } } }),
+      sample(1, {
+        rss: 120 * MB,
+        cpu: 30,
+        handles: { Timeout: 1, TCPSocketWrap: 4 },
+        servers: { postgres: { pid: 7, cpu: 55, rss: 64 * MB, stats: { connections: 9 } }, redis: { stats: { used_memory: 2 * MB } } },
+      }),
     ])
     const by = (label: string) => series.find((s) => s.label === label)
     expect(series.map((s) => [s.group, s.label])).toEqual([
-      ['memory', 'rss'], ['memory', 'heap used'], ['memory', 'heap after GC'], ['cpu', 'test process'],
-      ['eventLoop', 'delay p50'], ['eventLoop', 'delay p99'], ['eventLoop', 'delay max'], ['eventLoop', 'utilization'],
-      ['handles', 'Timeout'], ['handles', 'TCPSocketWrap'], ['cpu', 'postgres'], ['memory', 'postgres rss'], ['servers', 'postgres connections'],
+      ['memory', 'rss'],
+      ['memory', 'heap used'],
+      ['memory', 'heap after GC'],
+      ['cpu', 'test process'],
+      ['eventLoop', 'delay p50'],
+      ['eventLoop', 'delay p99'],
+      ['eventLoop', 'delay max'],
+      ['eventLoop', 'utilization'],
+      ['handles', 'Timeout'],
+      ['handles', 'TCPSocketWrap'],
+      ['cpu', 'postgres'],
+      ['memory', 'postgres rss'],
+      ['servers', 'postgres connections'],
       ['memory', 'redis used_memory'],
     ])
-    expect(by('rss')).toEqual({ label: 'rss', group: 'memory', unit: 'MB', points: [[0, 100], [1, 120]] })
-    expect(by('utilization')).toEqual({ label: 'utilization', group: 'eventLoop', unit: '%', axis: 2, points: [[0, 25], [1, 25]] })
+    expect(by('rss')).toEqual({
+      label: 'rss',
+      group: 'memory',
+      unit: 'MB',
+      points: [
+        [0, 100],
+        [1, 120],
+      ],
+    })
+    expect(by('utilization')).toEqual({
+      label: 'utilization',
+      group: 'eventLoop',
+      unit: '%',
+      axis: 2,
+      points: [
+        [0, 25],
+        [1, 25],
+      ],
+    })
     expect(by('redis used_memory')?.points).toEqual([[1, 2]])
     expect(by('postgres connections')?.points).toEqual([[1, 9]])
   })
@@ -172,7 +341,11 @@ describe('resource samples', () => {
   })
 
   it('charts each group apart, aligned on the union of sample times, utilization on the right axis', () => {
-    const charts = resourceCharts(result({ resources: [sample(0), sample(0.5, { handles: { TCPSocketWrap: 1 } }), sample(1, { handles: { Timeout: 3 } })] }), 'r', [])
+    const charts = resourceCharts(
+      result({ resources: [sample(0), sample(0.5, { handles: { TCPSocketWrap: 1 } }), sample(1, { handles: { Timeout: 3 } })] }),
+      'r',
+      [],
+    )
     expect(charts.map((c) => [c.id, c.title, c.units])).toEqual([
       ['r-resources-memory', 'Memory', ['MB']],
       ['r-resources-cpu', 'CPU (% of one core)', ['%']],

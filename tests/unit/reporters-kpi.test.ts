@@ -1,33 +1,58 @@
 import { describe, expect, it } from 'vitest'
-import { PerfConfigError } from '../../src/errors.ts'
-import type { RunResult } from '../../src/metrics/result.ts'
+import { PerfConfigError } from '../../src/core/errors.ts'
+import type { RunResult } from '../../src/core/result.ts'
 import { resolvePerfOptions } from '../../src/plugin/options.ts'
-import { DEFAULT_KPI, gradeRun, gradeValue, KPI_DEFS, resolveKpi, successRate, worstGrade, type Grade, type KpiBounds, type KpiName } from '../../src/reporters/kpi.ts'
+import {
+  DEFAULT_KPI,
+  gradeRun,
+  gradeValue,
+  KPI_DEFS,
+  resolveKpi,
+  successRate,
+  worstGrade,
+  type Grade,
+  type KpiBounds,
+  type KpiName,
+} from '../../src/reporters/kpi.ts'
 import { parseKpiOverrides } from '../../src/reporters/kpi-options.ts'
+import { fakeResult } from '../helpers/run-result.ts'
 
-function result(overrides: Partial<RunResult> = {}): RunResult {
-  const latency = { count: 100, min: 1, mean: 20, p50: 15, p90: 30, p95: 40, p99: 80, p999: 90, max: 95 }
-  return {
-    version: 1, state: 'completed', config: { executor: 'constant-vus' } as RunResult['config'], startedAt: '2026-01-01T00:00:00.000Z',
-    endedAt: '2026-01-01T00:00:02.000Z', durationMs: 2000, iterations: 100, failed: 0, interrupted: 0, dropped: 0, throughput: 50.5,
-    vusAllocated: 2, latency, serviceTime: latency, histograms: { latency: '', serviceTime: '' }, errors: { count: 0, rate: 0, byKind: {} },
-    timeline: [], metrics: {}, thresholds: [], resources: [], environment: { node: 'v24', platform: 'linux', arch: 'x64', cpus: 2, histograms: 'js' },
-    ...overrides,
-  }
-}
+// The shared fake, unnamed and on another Node version string, as this file's runs always were.
+const result = (overrides: Partial<RunResult> = {}): RunResult =>
+  fakeResult({ name: undefined, environment: { node: 'v24', platform: 'linux', arch: 'x64', cpus: 2, histograms: 'js' }, ...overrides })
 
 const bounds = (name: KpiName) => DEFAULT_KPI[name] as KpiBounds
 
 describe('gradeValue with the default KPI table', () => {
   const cases: [KpiName, number, Grade][] = [
-    ['throughput', 50.1, 'good'], ['throughput', 50, 'acceptable'], ['throughput', 10.1, 'acceptable'], ['throughput', 10, 'marginal'],
-    ['throughput', 5, 'marginal'], ['throughput', 4.9, 'poor'], ['throughput', 0, 'poor'],
-    ['avgLatency', 999, 'good'], ['avgLatency', 1000, 'acceptable'], ['avgLatency', 4999, 'acceptable'], ['avgLatency', 5000, 'marginal'],
-    ['avgLatency', 10_000, 'marginal'], ['avgLatency', 10_001, 'poor'],
-    ['p99Latency', 4999, 'good'], ['p99Latency', 14_999, 'acceptable'], ['p99Latency', 20_000, 'marginal'], ['p99Latency', 30_001, 'poor'],
-    ['successRate', 100, 'good'], ['successRate', 99.01, 'good'], ['successRate', 99, 'acceptable'], ['successRate', 95.5, 'acceptable'],
-    ['successRate', 92, 'marginal'], ['successRate', 89.9, 'poor'],
-    ['memory', 499, 'good'], ['memory', 500, 'acceptable'], ['memory', 1023, 'acceptable'], ['memory', 1500, 'marginal'], ['memory', 2049, 'poor'],
+    ['throughput', 50.1, 'good'],
+    ['throughput', 50, 'acceptable'],
+    ['throughput', 10.1, 'acceptable'],
+    ['throughput', 10, 'marginal'],
+    ['throughput', 5, 'marginal'],
+    ['throughput', 4.9, 'poor'],
+    ['throughput', 0, 'poor'],
+    ['avgLatency', 999, 'good'],
+    ['avgLatency', 1000, 'acceptable'],
+    ['avgLatency', 4999, 'acceptable'],
+    ['avgLatency', 5000, 'marginal'],
+    ['avgLatency', 10_000, 'marginal'],
+    ['avgLatency', 10_001, 'poor'],
+    ['p99Latency', 4999, 'good'],
+    ['p99Latency', 14_999, 'acceptable'],
+    ['p99Latency', 20_000, 'marginal'],
+    ['p99Latency', 30_001, 'poor'],
+    ['successRate', 100, 'good'],
+    ['successRate', 99.01, 'good'],
+    ['successRate', 99, 'acceptable'],
+    ['successRate', 95.5, 'acceptable'],
+    ['successRate', 92, 'marginal'],
+    ['successRate', 89.9, 'poor'],
+    ['memory', 499, 'good'],
+    ['memory', 500, 'acceptable'],
+    ['memory', 1023, 'acceptable'],
+    ['memory', 1500, 'marginal'],
+    ['memory', 2049, 'poor'],
   ]
   it.each(cases)('%s %d is %s', (name, value, grade) => {
     expect(gradeValue(value, bounds(name), KPI_DEFS[name].better)).toBe(grade)
@@ -56,7 +81,7 @@ describe('resolveKpi and parseKpiOverrides', () => {
       parseKpiOverrides({ latency: { good: 1 }, memory: { good: -1 } }, 'kpi')
       expect.unreachable()
     } catch (error) {
-      expect((error as PerfConfigError).problems.map((p) => p.path).sort()).toEqual(['', 'memory.good'])
+      expect((error as PerfConfigError).problems.map((p) => p.path).sort()).toEqual(['latency', 'memory.good'])
     }
   })
 
@@ -66,7 +91,9 @@ describe('resolveKpi and parseKpiOverrides', () => {
     expect(defaults.kpi).toEqual({})
     expect(defaults.githubSummary).toBe(true)
     expect(resolvePerfOptions({ reports: ['md'], kpi: { memory: false } })).toMatchObject({ reports: ['md'], kpi: { memory: false } })
-    expect(() => resolvePerfOptions({ reports: ['pdf'] })).toThrow(/perf\(\)\.reports\.0/)
+    expect(() => resolvePerfOptions({ reports: ['pdf'] })).toThrow(
+      /perf\(\)\.reports\[0\]: must be one of "json", "md", "html", "csv", got "pdf"/,
+    )
     expect(() => resolvePerfOptions({ kpi: { throughput: { good: 1 } } })).toThrow(/perf\(\)\.kpi\.throughput: higher is better here/)
   })
 })
@@ -86,7 +113,10 @@ describe('gradeRun', () => {
   it('grades memory only when resources has samples, from the peak rss', () => {
     const mb = 1024 * 1024
     const sample = { cpu: 1, eventLoop: { p50: 1, p99: 1, max: 1, utilization: 0.1 }, handles: {} }
-    const resources = [{ ...sample, t: 0, rss: 300 * mb, heapUsed: 100 * mb }, { ...sample, t: 1, rss: 1200 * mb, heapUsed: 90 * mb }]
+    const resources = [
+      { ...sample, t: 0, rss: 300 * mb, heapUsed: 100 * mb },
+      { ...sample, t: 1, rss: 1200 * mb, heapUsed: 90 * mb },
+    ]
     expect(gradeRun(result(), resolveKpi()).byKpi.memory).toBeUndefined()
     expect(gradeRun(result({ resources }), resolveKpi()).byKpi.memory).toEqual({ value: 1200, grade: 'marginal' })
     expect(gradeRun(result({ resources }), resolveKpi({ memory: false })).byKpi.memory).toBeUndefined()

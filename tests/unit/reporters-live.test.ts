@@ -1,11 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ProgressEvent } from '../../src/engine/result-sink.ts'
+import type { ProgressEvent } from '../../src/core/progress-event.ts'
 import { findWindow, LiveProgress, liveRow, plainLine, withRows } from '../../src/reporters/live.ts'
 
 const event = (runId: string, second: number, done = false): ProgressEvent => ({
-  runId, name: `run ${runId}`, executor: 'constant-vus', elapsedMs: second * 1000, plannedMs: 60_000,
+  runId,
+  name: `run ${runId}`,
+  executor: 'constant-vus',
+  elapsedMs: second * 1000,
+  plannedMs: 60_000,
   point: { t: second - 1, ms: 1000, iterations: 100, errors: 1, dropped: 0, throughput: 100, p50: 1, p95: 2.5, p99: 4, vus: 5 },
-  totals: { iterations: second * 100, failed: second, dropped: 0 }, errorsByKind: {}, latency: '', done,
+  totals: { iterations: second * 100, failed: second, dropped: 0 },
+  errorsByKind: {},
+  latency: '',
+  done,
 })
 
 /** The shape of Vitest 5's WindowRenderer that we rely on: options.getWindow() and schedule(). */
@@ -44,7 +51,10 @@ describe('LiveProgress, plain (CI, non-TTY, no window)', () => {
   })
 
   it('stays plain when Vitest says the terminal is no TTY (or CI)', () => {
-    const live = new LiveProgress(() => {}, () => [{ isTTY: false, summary: { renderer: fakeRenderer() } }])
+    const live = new LiveProgress(
+      () => {},
+      () => [{ isTTY: false, summary: { renderer: fakeRenderer() } }],
+    )
     live.onTestRunStart()
     expect(live.mode).toBe('plain')
   })
@@ -80,7 +90,7 @@ describe('findWindow: the mode choice', () => {
   })
 })
 
-describe('LiveProgress, in Vitest\'s window (TTY, not CI)', () => {
+describe("LiveProgress, in Vitest's window (TTY, not CI)", () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
@@ -88,7 +98,10 @@ describe('LiveProgress, in Vitest\'s window (TTY, not CI)', () => {
     const lines: string[] = []
     const renderer = fakeRenderer()
     const original = renderer.options.getWindow
-    const live = new LiveProgress((l) => lines.push(l), () => [{ isTTY: true, summary: { renderer } }])
+    const live = new LiveProgress(
+      (l) => lines.push(l),
+      () => [{ isTTY: true, summary: { renderer } }],
+    )
     live.onTestRunStart()
     expect(live.mode).toBe('window')
     for (let s = 1; s <= 12; s++) {
@@ -109,7 +122,10 @@ describe('LiveProgress, in Vitest\'s window (TTY, not CI)', () => {
 
   it('drops the row of a run that stopped reporting (worker killed, test timed out)', () => {
     const renderer = fakeRenderer()
-    const live = new LiveProgress(() => {}, () => [{ isTTY: true, renderer }])
+    const live = new LiveProgress(
+      () => {},
+      () => [{ isTTY: true, renderer }],
+    )
     live.onTestRunStart()
     live.update(event('a', 1))
     vi.advanceTimersByTime(5000)
@@ -120,7 +136,10 @@ describe('LiveProgress, in Vitest\'s window (TTY, not CI)', () => {
 
   it('attaches once per run, also across watch-mode reruns', () => {
     const renderer = fakeRenderer()
-    const live = new LiveProgress(() => {}, () => [{ isTTY: true, renderer }])
+    const live = new LiveProgress(
+      () => {},
+      () => [{ isTTY: true, renderer }],
+    )
     live.onTestRunStart()
     live.onTestRunStart()
     live.update(event('a', 1))
@@ -129,14 +148,14 @@ describe('LiveProgress, in Vitest\'s window (TTY, not CI)', () => {
 })
 
 describe('live formatting', () => {
-  it('formats the live row: elapsed, remaining, this second\'s rate and p95, errors, dropped', () => {
+  it("formats the live row: elapsed, remaining, this second's rate and p95, errors, dropped", () => {
     expect(liveRow(event('a', 12))).toBe(' vitest-perf  run a  12s, 48s left | 100.0/s | p95 2.50ms | errors 12 | dropped 0')
     const unbounded = { ...event('a', 3), name: 'multi\nline  name', plannedMs: Infinity }
     expect(liveRow(unbounded)).toBe(' vitest-perf  multi line name  3s | 100.0/s | p95 2.50ms | errors 3 | dropped 0')
     expect(plainLine(unbounded)).toBe('vitest-perf: multi\nline  name — 3s, 100.0/s, p95 2.50ms, errors 3, dropped 0')
   })
 
-  it('puts the rows under the window\'s leading blank line', () => {
+  it("puts the rows under the window's leading blank line", () => {
     expect(withRows(['', 'x', ''], ['r1', 'r2'])).toEqual(['', 'r1', 'r2', 'x', ''])
     expect(withRows(['dots', ''], ['r1'])).toEqual(['r1', 'dots', ''])
     expect(withRows(['', 'x'], [])).toEqual(['', 'x'])

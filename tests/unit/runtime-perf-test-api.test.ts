@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runLoad } from '../../src/engine/run-load.ts'
+import { runLoad } from '../../src/run/run-load.ts'
 import { perfTest } from '../../src/runtime/perf-test.ts'
 
 // perfTest is created lazily behind a proxy; the whole test API must still work through it.

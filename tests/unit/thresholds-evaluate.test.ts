@@ -1,14 +1,9 @@
 import { describe, it, expect } from 'vitest'
-import type { MetricSnapshot } from '../../src/metrics/snapshot.ts'
+import type { MetricSnapshot } from '../../src/core/metric-snapshot.ts'
 import { compileThresholds } from '../../src/thresholds/define.ts'
 import type { ThresholdDef } from '../../src/thresholds/define.ts'
-import {
-  compareThreshold,
-  evaluateThreshold,
-  formatThresholdTable,
-  thresholdOutcome,
-} from '../../src/thresholds/evaluate.ts'
-import type { ThresholdOutcome } from '../../src/thresholds/evaluate.ts'
+import { compareThreshold, evaluateThreshold, formatThresholdTable, thresholdOutcome } from '../../src/thresholds/evaluate.ts'
+import type { ThresholdOutcome } from '../../src/core/result.ts'
 
 function def(metric: string, threshold: string): ThresholdDef {
   const { defs, problems } = compileThresholds({ [metric]: threshold })

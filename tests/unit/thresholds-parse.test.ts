@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest'
-import { PerfThresholdSyntaxError } from '../../src/errors.ts'
-import { metricKey, parseMetricKey, parseThreshold } from '../../src/thresholds/parse.ts'
+import { PerfThresholdSyntaxError } from '../../src/core/errors.ts'
+import { metricKey } from '../../src/core/metric-key.ts'
+import { parseMetricKey, parseThreshold } from '../../src/thresholds/parse.ts'
 import type { ParsedThreshold } from '../../src/thresholds/parse.ts'
 
 type Expected = Omit<ParsedThreshold, 'source'>
@@ -75,7 +76,7 @@ const invalid: [string, number, string][] = [
   ['avg<200 over', 12, 'a duration like 10s, 1m30s or 500ms'],
   ['avg<200 over ten', 13, 'a duration like'],
   ['avg<200 over 0s', 13, 'a duration greater than 0'],
-  ['avg<200 over 10', 15, 'a duration unit (ms, s, m, h)'],
+  ['avg<200 over 10', 15, 'a duration unit (h, m, s, ms, us)'],
   ['avg<200 over 10sec', 15, 'a duration unit'],
   ['avg<200 over 30s1m', 17, 'decreasing order'],
   ['avg<200 over 1m1m', 16, 'decreasing order'],

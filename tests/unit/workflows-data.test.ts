@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dpBatch, dpParameters, parseBatch, parseCsv, toCsvLine } from '../../src/workflows/data-processing.ts'
 import { resolveOptions } from '../../src/workflows/options.ts'
-import { hashParts, prng } from '../../src/workflows/prng.ts'
+import { hashParts, prng } from '../../src/core/random.ts'
 import { bulkInsert, createTable, dayString, numberPlaceholders, timestampString, upsertClause } from '../../src/workflows/sql-dialect.ts'
 import { trFilter, trParameters, trRecords } from '../../src/workflows/transformation.ts'
 import { workflows } from '../../src/workflows/workflows.ts'
@@ -10,7 +10,14 @@ const target = { postgres: { url: 'postgres://app@127.0.0.1:1/shop' } }
 
 describe('prng', () => {
   it('repeats a sequence for the same parts and not for others', () => {
-    const seq = (...parts: (string | number)[]) => Array.from({ length: 5 }, ((r) => () => r.next())(prng(...parts)))
+    const seq = (...parts: (string | number)[]) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.next()
+        )(prng(...parts)),
+      )
     expect(seq(42, 'a', 0)).toEqual(seq(42, 'a', 0))
     expect(seq(42, 'a', 0)).not.toEqual(seq(42, 'a', 1))
     expect(seq(42, 'a', 0)).not.toEqual(seq(43, 'a', 0))
@@ -43,7 +50,10 @@ describe('CSV', () => {
   })
 
   it('splits rows on \\n and \\r\\n and ignores a trailing line break', () => {
-    expect(parseCsv('a,b\r\nc,d\n')).toEqual([['a', 'b'], ['c', 'd']])
+    expect(parseCsv('a,b\r\nc,d\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ])
   })
 })
 
@@ -103,9 +113,22 @@ describe('SQL dialects', () => {
   })
 
   it('creates tables with inline indexes for MySQL and separate ones for PostgreSQL', () => {
-    const t = { name: 't', columns: [['id', 'id'], ['at', 'ts', 'not null'], ['body', 'clob']] as never, indexes: [['at']] }
-    expect(createTable('postgres', t)).toEqual(['create table if not exists t (id serial primary key, at timestamp not null, body text)', 'create index if not exists t_at_idx on t (at)'])
-    expect(createTable('mysql', t)).toEqual(['create table if not exists t (id int auto_increment primary key, at datetime not null, body mediumtext, key t_at_idx (at))'])
+    const t = {
+      name: 't',
+      columns: [
+        ['id', 'id'],
+        ['at', 'ts', 'not null'],
+        ['body', 'clob'],
+      ] as never,
+      indexes: [['at']],
+    }
+    expect(createTable('postgres', t)).toEqual([
+      'create table if not exists t (id serial primary key, at timestamp not null, body text)',
+      'create index if not exists t_at_idx on t (at)',
+    ])
+    expect(createTable('mysql', t)).toEqual([
+      'create table if not exists t (id int auto_increment primary key, at datetime not null, body mediumtext, key t_at_idx (at))',
+    ])
   })
 
   it('upserts with each dialect’s clause', () => {
@@ -114,10 +137,25 @@ describe('SQL dialects', () => {
   })
 
   it('bulk-inserts through unnest arrays (PostgreSQL) or a values list (MySQL)', () => {
-    const cols = [{ name: 'a', pg: 'int' }, { name: 'b', pg: 'text' }] as const
-    const rows = [[1, 'x'], [2, null]]
-    expect(bulkInsert('postgres', 't', [...cols], rows)).toEqual({ sql: 'insert into t (a, b) select * from unnest(?::int[], ?::text[])', params: [[1, 2], ['x', null]] })
-    expect(bulkInsert('mysql', 't', [...cols], rows)).toEqual({ sql: 'insert into t (a, b) values (?, ?), (?, ?)', params: [1, 'x', 2, null] })
+    const cols = [
+      { name: 'a', pg: 'int' },
+      { name: 'b', pg: 'text' },
+    ] as const
+    const rows = [
+      [1, 'x'],
+      [2, null],
+    ]
+    expect(bulkInsert('postgres', 't', [...cols], rows)).toEqual({
+      sql: 'insert into t (a, b) select * from unnest(?::int[], ?::text[])',
+      params: [
+        [1, 2],
+        ['x', null],
+      ],
+    })
+    expect(bulkInsert('mysql', 't', [...cols], rows)).toEqual({
+      sql: 'insert into t (a, b) values (?, ?), (?, ?)',
+      params: [1, 'x', 2, null],
+    })
   })
 
   it('dates from a fixed origin', () => {

@@ -79,14 +79,21 @@ describe('generated names and defaults', () => {
     expect(d.prefix).toBe('dp42c_')
     expect(d.tables.every((t) => t.startsWith('dp42c_'))).toBe(true)
     expect(d.cache).toBe('redis')
-    expect((await make({ kind: 'analytics', target: { postgres: offline.postgres } })).describe()).toMatchObject({ prefix: 'an1m_', complexity: 'medium', seed: 1, cache: 'none' })
+    expect((await make({ kind: 'analytics', target: { postgres: offline.postgres } })).describe()).toMatchObject({
+      prefix: 'an1m_',
+      complexity: 'medium',
+      seed: 1,
+      cache: 'none',
+    })
   })
 
   it('prefers postgres, then mysql, then mongodb, unless store says otherwise', async () => {
     const target = { mysql: offline.mysql, mongodb: offline.mongodb, postgres: offline.postgres }
     expect((await make({ kind: 'transformation', target })).describe().store).toBe('postgres')
     expect((await make({ kind: 'transformation', target, store: 'mongodb' })).describe().store).toBe('mongodb')
-    expect((await make({ kind: 'transformation', target: { mongodb: offline.mongodb, mysql: offline.mysql } })).describe().store).toBe('mysql')
+    expect((await make({ kind: 'transformation', target: { mongodb: offline.mongodb, mysql: offline.mysql } })).describe().store).toBe(
+      'mysql',
+    )
   })
 
   it('shares one pool between workflows built on a connect() handle', async () => {

@@ -32,13 +32,18 @@ describe('workflows.generate() options: each problem', () => {
     [{ kind: 'analytics', target: { postgres }, poolSize: 0 }, 'poolSize', 'from 1 to 1000'],
     [{ kind: 'analytics', target: { postgres }, prefix: 'Orders-' }, 'prefix', 'lower-case letters'],
     [{ kind: 'analytics', target: { postgres }, tags: { step: 'x' } }, 'tags.step', 'set by each step'],
-    [{ kind: 'analytics', target: { postgres }, tags: { a: 'x,y' } }, 'tags', 'without , { }'],
+    [{ kind: 'analytics', target: { postgres }, tags: { a: 'x,y' } }, 'tags.a', 'is "x,y"; use non-empty string values without , { }'],
     [{ kind: 'analytics', target: { postgres }, rows: 0 }, 'rows', 'an integer from 1 to 100000'],
     [{ kind: 'analytics', target: { postgres }, rows: 2.5 }, 'rows', 'an integer'],
     [{ kind: 'analytics', target: { postgres }, invalidRate: 1.5 }, 'invalidRate', 'a number from 0 to 1'],
     [{ kind: 'analytics', target: { postgres }, stages: 4 }, 'stages', 'from 1 to 3'],
     [{ kind: 'data-processing', target: { postgres }, stages: 5 }, 'stages', 'from 1 to 4'],
-    [{ kind: 'analytics', target: { postgres }, row: 10 }, 'row', 'is not an option'],
+    [{ kind: 'analytics', target: { postgres }, row: 10 }, 'row', "is not an option; did you mean 'rows'?"],
+    [
+      { kind: 'analytics', target: { postgress: postgres } },
+      'target.postgress',
+      "is not a service; use 'postgres', 'mysql', 'mongodb', 'redis'; did you mean 'postgres'?",
+    ],
   ])('%j → %s', (input, path, message) => {
     const problems = problemsOf(input)
     expect(problems).toContainEqual({ path, message: expect.stringContaining(message) })
@@ -67,7 +72,17 @@ describe('workflows.generate() options: defaults and overrides', () => {
   })
 
   it('accepts a fixture-shaped target with extra fields', () => {
-    const fixture = { service: 'postgres', provider: 'local', url: postgres.url, host: '127.0.0.1', port: 1, user: 'postgres', password: '', database: 'vp_x', snapshot: () => {} }
+    const fixture = {
+      service: 'postgres',
+      provider: 'local',
+      url: postgres.url,
+      host: '127.0.0.1',
+      port: 1,
+      user: 'postgres',
+      password: '',
+      database: 'vp_x',
+      snapshot: () => {},
+    }
     expect(resolveOptions({ kind: 'analytics', target: { postgres: fixture } }).store).toBe('postgres')
   })
 })

@@ -1,4 +1,4 @@
-import type { ConstantArrivalRateConfig } from '../../config/schemas.ts'
+import type { ConstantArrivalRateConfig } from '../../core/load-config.ts'
 import { ArrivalSchedule } from '../arrival-schedule.ts'
 import { runOpenModel } from '../open-model.ts'
 import type { Executor } from './executor.ts'

@@ -1,4 +1,4 @@
-import type { ConstantVusConfig } from '../../config/schemas.ts'
+import type { ConstantVusConfig } from '../../core/load-config.ts'
 import { runClosedVus } from '../closed-model.ts'
 import { ITERATION_CAP_MAX_MS, type Executor } from './executor.ts'
 

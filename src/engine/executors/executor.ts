@@ -1,4 +1,4 @@
-import type { ResolvedLoadConfig } from '../../config/schemas.ts'
+import type { ResolvedLoadConfig } from '../../core/load-config.ts'
 import type { Runtime } from '../runtime.ts'
 
 /** Execution half of an executor; its config half is the zod schema in config/schemas.ts. */

@@ -1,4 +1,4 @@
-import type { ResolvedLoadConfig } from '../../config/schemas.ts'
+import type { ResolvedLoadConfig } from '../../core/load-config.ts'
 import { constantArrivalRate } from './constant-arrival-rate.ts'
 import { constantVus } from './constant-vus.ts'
 import type { Executor } from './executor.ts'

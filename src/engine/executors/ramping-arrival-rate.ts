@@ -1,4 +1,4 @@
-import type { RampingArrivalRateConfig } from '../../config/schemas.ts'
+import type { RampingArrivalRateConfig } from '../../core/load-config.ts'
 import { ArrivalSchedule } from '../arrival-schedule.ts'
 import { runOpenModel } from '../open-model.ts'
 import { stagesMs } from '../vu-stages.ts'

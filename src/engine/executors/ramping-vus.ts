@@ -1,5 +1,5 @@
-import type { RampingVusConfig } from '../../config/schemas.ts'
-import { sleep } from '../clock.ts'
+import type { RampingVusConfig } from '../../core/load-config.ts'
+import { sleep } from '../../core/clock.ts'
 import type { Runtime, Vu } from '../runtime.ts'
 import { peakVus, stagesMs, vusAt } from '../vu-stages.ts'
 import type { Executor } from './executor.ts'
@@ -25,12 +25,12 @@ async function loop(rt: Runtime, vu: Vu, index: number, c: RampingVusConfig): Pr
   try {
     for (;;) {
       if (rt.stopping) return
-      const now = performance.now()
+      const now = rt.clock.now()
       if (now >= rt.endAt) return
       if (index >= vusAt(c.startVUs, c.stages, now - rt.t0)) {
         if (active) rt.activeVUs--
         active = false
-        await sleep(Math.min(PARK_POLL_MS, rt.endAt - now), rt.stopSignal)
+        await sleep(Math.min(PARK_POLL_MS, rt.endAt - now), rt.stopSignal, rt.clock)
         continue
       }
       if (!active) rt.activeVUs++

@@ -1,4 +1,4 @@
-import type { SharedIterationsConfig } from '../../config/schemas.ts'
+import type { SharedIterationsConfig } from '../../core/load-config.ts'
 import { runClosedVus } from '../closed-model.ts'
 import type { Executor } from './executor.ts'
 

@@ -1,22 +1,39 @@
 import { randomBytes } from 'node:crypto'
-import type { ResolvedLoadConfig } from '../../config/schemas.ts'
-import type { CustomMetricResult, ErrorKind, ShardSummary } from '../../metrics/result.ts'
-import type { ThresholdDef } from '../../thresholds/define.ts'
-import { sleep } from '../clock.ts'
-import type { LoadModuleRef } from '../load-module.ts'
-import { runOnce, type ResolvedRunOptions, type RunBody } from '../run-load.ts'
-import type { RunResult } from '../../metrics/result.ts'
+import type { ResolvedRunConfig } from '../../core/load-config.ts'
+import type { CustomMetricResult, ErrorKind, ShardSummary } from '../../core/result.ts'
+import type { SubMetric } from '../../metrics/registry.ts'
+import { sleep } from '../../core/clock.ts'
+import { runOnce, type RunBody } from '../run-once.ts'
+import type { RunExtension } from '../extension.ts'
+import type { RunResult } from '../../core/result.ts'
 import type { Runtime } from '../runtime.ts'
 import { SecondMerger } from './merger.ts'
-import type { ShardMessage, ShardSecond, ShardSpec } from './protocol.ts'
+import type { ShardMessage, ShardModules, ShardSecond, ShardSpec } from './protocol.ts'
 import { part, splitConfig } from './split.ts'
 import type { ShardTransport } from './transport.ts'
 
-export interface ShardedOptions extends ResolvedRunOptions {
+export type { ShardModules }
+
+export type ShardedOptions = {
+  config: ResolvedRunConfig
+  subMetrics: SubMetric[]
+  transport: ShardTransport
+  extensions: RunExtension[]
+  signal?: AbortSignal
+  name?: string
   /** What a lost shard does to the run (workers: always 'fail'). */
   onLost?: 'fail' | 'rebalance'
   /** Live view for the coordinator's REST API. */
   onState?: (state: ShardedRunState) => void
+} & ShardModules
+
+/** What the coordinator keeps of one scenario of one shard (runs with scenarios). */
+interface ShardScenarioState {
+  errorsByKind: Record<string, ErrorKind>
+  metrics: Record<string, CustomMetricResult>
+  vusAllocated: number
+  interrupted: number
+  durationMs: number
 }
 
 /** What the coordinator knows of one shard while the run lasts. */
@@ -36,6 +53,10 @@ export interface ShardState {
   done: boolean
   lost?: string
   interrupted: number
+  /** Drivers: control messages the driver dropped. */
+  droppedMessages?: number
+  /** Runs with scenarios: each scenario's part of this shard, by name. */
+  scenarios: Record<string, ShardScenarioState>
 }
 
 export interface ShardedRunState {
@@ -53,18 +74,42 @@ export interface ShardedRunState {
  * their seconds are merged into one recorder, thresholds (and abortOnFail) see the merged load,
  * and a shard that goes silent fails the run or has its share moved to the others.
  */
-export async function runSharded(resolved: ResolvedLoadConfig, thresholds: ThresholdDef[], thresholdsInput: unknown, module: LoadModuleRef, transport: ShardTransport, options: ShardedOptions): Promise<RunResult> {
+export async function runSharded(options: ShardedOptions): Promise<RunResult> {
+  const { config: resolved, transport, subMetrics } = options
+  const modules: ShardModules = options.module ? { module: options.module } : { modules: options.modules! }
   const n = transport.count
   const name = options.name ?? resolved.name ?? 'run'
   const runId = randomBytes(6).toString('hex')
-  const specs: ShardSpec[] = Array.from({ length: n }, (_, i) => ({ runId, shard: i, shards: n, name, config: splitConfig(resolved, n, i), thresholds: thresholdsInput, module }))
+  const specs: ShardSpec[] = Array.from({ length: n }, (_, i) => ({
+    runId,
+    shard: i,
+    shards: n,
+    name,
+    config: splitConfig(resolved, n, i),
+    subMetrics,
+    ...modules,
+  }))
   const state: ShardedRunState = {
     runId,
     name,
     kind: transport.kind,
     startedAt: Date.now(),
     finished: false,
-    shards: specs.map((s) => ({ id: String(s.shard), iterations: 0, failed: 0, dropped: 0, vusAllocated: 0, weight: 1 / n, vus: 'vus' in s.config ? s.config.vus : 0, lastSeen: Date.now(), errorsByKind: {}, metrics: {}, done: false, interrupted: 0 })),
+    shards: specs.map((s) => ({
+      id: String(s.shard),
+      iterations: 0,
+      failed: 0,
+      dropped: 0,
+      vusAllocated: 0,
+      weight: 1 / n,
+      vus: 'vus' in s.config ? s.config.vus : 0,
+      lastSeen: Date.now(),
+      errorsByKind: {},
+      metrics: {},
+      done: false,
+      interrupted: 0,
+      scenarios: {},
+    })),
   }
   options.onState?.(state)
   let merger: SecondMerger | undefined
@@ -73,7 +118,8 @@ export async function runSharded(resolved: ResolvedLoadConfig, thresholds: Thres
   let settled: () => void = () => {}
 
   const on = (m: ShardMessage) => {
-    const s = state.shards[m.shard]
+    // A shard number is an index, never a property name ("length") or a fraction.
+    const s = Number.isInteger(m.shard) ? state.shards[m.shard] : undefined
     if (s === undefined || s.lost !== undefined || state.finished) return
     s.lastSeen = Date.now()
     if (m.type === 'second') {
@@ -84,12 +130,20 @@ export async function runSharded(resolved: ResolvedLoadConfig, thresholds: Thres
       s.errorsByKind = m.errorsByKind
       s.metrics = m.metrics
       s.lastSecond = { t: m.t, throughput: Math.round((m.iterations * 1e6) / Math.max(m.ms, 1)) / 1000 }
+      for (const [name, part] of Object.entries(m.scenarios ?? {})) {
+        const own = scenarioOf(s, name)
+        own.errorsByKind = part.errorsByKind
+        own.metrics = part.metrics
+        own.vusAllocated = part.vusAllocated
+      }
       if (merger) merger.add(m)
       else early.push(m)
     } else if (m.type === 'done') {
       s.done = true
       s.interrupted = m.interrupted
       s.vusAllocated = m.vusAllocated
+      if (m.droppedMessages !== undefined) s.droppedMessages = m.droppedMessages
+      for (const [name, end] of Object.entries(m.scenarios ?? {})) Object.assign(scenarioOf(s, name), end)
       merger?.end(m.shard)
       settled()
     } else if (m.type === 'failed') lost(m.shard, `failed: ${m.message}`)
@@ -116,7 +170,10 @@ export async function runSharded(resolved: ResolvedLoadConfig, thresholds: Thres
             const now = Date.now()
             for (const [i, s] of state.shards.entries()) {
               if (!s.done && s.lost === undefined && now - s.lastSeen > transport.lostAfterMs) {
-                lost(i, `sent nothing for ${((now - s.lastSeen) / 1000).toFixed(1)}s (lost after ${transport.lostAfterMs / 1000}s: three heartbeats)`)
+                lost(
+                  i,
+                  `sent nothing for ${((now - s.lastSeen) / 1000).toFixed(1)}s (lost after ${transport.lostAfterMs / 1000}s: three heartbeats)`,
+                )
               }
             }
           }, 100)
@@ -128,7 +185,7 @@ export async function runSharded(resolved: ResolvedLoadConfig, thresholds: Thres
           }
           lost = (shard, why) => {
             const s = state.shards[shard]
-            const at = ((performance.now() - rt.t0) / 1000).toFixed(1)
+            const at = ((rt.clock.now() - rt.t0) / 1000).toFixed(1)
             s.lost = `${transport.kind} ${s.id} ${why}, at ${at}s`
             merger?.end(shard)
             if (!rebalance(state, shard, options.onLost ?? 'fail', transport, resolved)) rt.stop('shard-lost', s.lost)
@@ -138,28 +195,65 @@ export async function runSharded(resolved: ResolvedLoadConfig, thresholds: Thres
         }),
       finish(rt, end) {
         merger?.flush()
+        const durations = new Map<string, number>()
         for (const s of state.shards) {
           rt.recorder.registry.absorb(s.metrics)
           rt.recorder.errors.absorb(s.errorsByKind)
           rt.recorder.interrupted += s.interrupted
           rt.vuCount += s.vusAllocated
+          for (const [name, part] of Object.entries(s.scenarios)) {
+            const child = rt.scenarios.get(name)
+            if (!child) continue
+            child.recorder.registry.absorb(part.metrics)
+            child.recorder.errors.absorb(part.errorsByKind)
+            child.recorder.interrupted += part.interrupted
+            child.vuCount += part.vusAllocated
+            durations.set(name, Math.max(durations.get(name) ?? 0, part.durationMs))
+          }
         }
+        // A scenario ran from its start until its last shard was done with it.
+        for (const [name, child] of rt.scenarios) if (durations.has(name)) child.recorder.stopScenario(child.t0 + durations.get(name)!)
         rt.recorder.markEnded(end)
       },
       decorate(result) {
-        result.shards = state.shards.map((s): ShardSummary => ({ kind: transport.kind, id: s.id, iterations: s.iterations, failed: s.failed, dropped: s.dropped, vusAllocated: s.vusAllocated, ...(s.lost ? { lost: s.lost } : {}) }))
+        result.shards = state.shards.map((s): ShardSummary => ({
+          kind: transport.kind,
+          id: s.id,
+          iterations: s.iterations,
+          failed: s.failed,
+          dropped: s.dropped,
+          vusAllocated: s.vusAllocated,
+          ...(s.lost ? { lost: s.lost } : {}),
+          ...(s.droppedMessages !== undefined ? { droppedMessages: s.droppedMessages } : {}),
+        }))
+        const dropped = transport.dropped?.()
+        if (dropped) result.droppedMessages = dropped
       },
     }
-    return await runOnce(resolved, thresholds, options, body)
+    return await runOnce({ config: resolved, body, subMetrics, extensions: options.extensions, signal: options.signal, name: options.name })
   } finally {
     state.finished = true
     await transport.close()
   }
 }
 
+/** A shard's state of one scenario, made on first use (its first second or its end). */
+function scenarioOf(s: ShardState, name: string): ShardScenarioState {
+  if (!Object.hasOwn(s.scenarios, name))
+    s.scenarios[name] = { errorsByKind: {}, metrics: {}, vusAllocated: 0, interrupted: 0, durationMs: 0 }
+  return s.scenarios[name]
+}
+
 /** Moves a lost shard's part of the load to the shards left; false when the run must stop. */
-function rebalance(state: ShardedRunState, shard: number, policy: 'fail' | 'rebalance', transport: ShardTransport, config: ResolvedLoadConfig): boolean {
-  if (policy !== 'rebalance') return false
+function rebalance(
+  state: ShardedRunState,
+  shard: number,
+  policy: 'fail' | 'rebalance',
+  transport: ShardTransport,
+  config: ResolvedRunConfig,
+): boolean {
+  // Validation refuses 'rebalance' with scenarios: a lost shard's scenarios would each need their share.
+  if (policy !== 'rebalance' || config.executor === 'scenarios') return false
   const gone = state.shards[shard]
   const left = state.shards.map((s, i) => ({ s, i })).filter(({ s }) => !s.done && s.lost === undefined)
   if (left.length === 0) return false

@@ -1,8 +1,12 @@
 import { createHistogram, decodeHistogram, type Histogram } from '../../metrics/histogram.ts'
-import type { Recorder } from '../../metrics/recorder.ts'
-import type { ShardSecond } from './protocol.ts'
+import type { Recorder, ScenarioSecond } from '../../metrics/recorder.ts'
+import type { ShardPart, ShardSecond } from './protocol.ts'
 
-interface Pending {
+/** How far ahead of the oldest open second a shard's second may be. */
+const MAX_AHEAD_S = 3600
+
+/** The shards' seconds merged so far: of all their load, or of one scenario. */
+interface Part {
   latency: Histogram
   serviceTime: Histogram
   iterations: number
@@ -10,8 +14,49 @@ interface Pending {
   dropped: number
   vus: number
   ms: number
-  from: Set<number>
 }
+
+interface Pending extends Part {
+  from: Set<number>
+  /** Runs with scenarios: each scenario's part, by name. */
+  scenarios: Map<string, Part>
+}
+
+const newPart = (): Part => ({
+  latency: createHistogram(),
+  serviceTime: createHistogram(),
+  iterations: 0,
+  errors: 0,
+  dropped: 0,
+  vus: 0,
+  ms: 0,
+})
+
+function addTo(p: Part, m: ShardPart): void {
+  for (const [into, encoded] of [
+    [p.latency, m.latency],
+    [p.serviceTime, m.serviceTime],
+  ] as const) {
+    const h = decodeHistogram(encoded)
+    into.add(h)
+    h.destroy()
+  }
+  p.iterations += m.iterations
+  p.errors += m.errors
+  p.dropped += m.dropped
+  p.vus += m.vus
+  p.ms = Math.max(p.ms, m.ms)
+}
+
+const secondOf = (p: Part): ScenarioSecond => ({
+  latency: p.latency,
+  serviceTime: p.serviceTime,
+  iterations: p.iterations,
+  errors: p.errors,
+  dropped: p.dropped,
+  vus: p.vus,
+  ms: p.ms || 1000,
+})
 
 /**
  * Merges the shards' seconds into the coordinator's recorder: second t closes once every shard
@@ -30,22 +75,19 @@ export class SecondMerger {
   }
 
   add(m: ShardSecond): void {
-    if (!this.live.has(m.shard) || m.t < this.next) return
+    // A second far ahead of the ones still open is not a real one: it would hold memory forever.
+    if (!this.live.has(m.shard) || !Number.isInteger(m.t) || m.t < this.next || m.t > this.next + MAX_AHEAD_S) return
     let p = this.pending.get(m.t)
     if (p === undefined) {
-      p = { latency: createHistogram(), serviceTime: createHistogram(), iterations: 0, errors: 0, dropped: 0, vus: 0, ms: 0, from: new Set() }
+      p = { ...newPart(), from: new Set(), scenarios: new Map() }
       this.pending.set(m.t, p)
     }
-    for (const [into, encoded] of [[p.latency, m.latency], [p.serviceTime, m.serviceTime]] as const) {
-      const h = decodeHistogram(encoded)
-      into.add(h)
-      h.destroy()
+    addTo(p, m)
+    for (const [name, part] of Object.entries(m.scenarios ?? {})) {
+      let into = p.scenarios.get(name)
+      if (into === undefined) p.scenarios.set(name, (into = newPart()))
+      addTo(into, part)
     }
-    p.iterations += m.iterations
-    p.errors += m.errors
-    p.dropped += m.dropped
-    p.vus += m.vus
-    p.ms = Math.max(p.ms, m.ms)
     p.from.add(m.shard)
     this.drain()
   }
@@ -69,20 +111,26 @@ export class SecondMerger {
       const p = this.pending.get(this.next)
       if (p === undefined) {
         // Nothing for this second: closed only when no running shard can still send it.
-        if (this.live.size > 0 || ![...this.pending.keys()].some((t) => t > this.next)) return
-        this.next++
+        if (this.live.size > 0 || this.pending.size === 0) return
+        // Jump to the next second something was sent for, instead of stepping through the gap.
+        this.next = Math.min(...this.pending.keys())
         continue
       }
       for (const shard of this.live) if (!p.from.has(shard)) return
       this.pending.delete(this.next)
       this.next++
-      this.recorder.addSecond({ latency: p.latency, serviceTime: p.serviceTime, iterations: p.iterations, errors: p.errors, dropped: p.dropped, ms: p.ms || 1000 }, p.vus)
+      const { vus, ...total } = secondOf(p)
+      const scenarios =
+        p.scenarios.size > 0 ? { scenarios: Object.fromEntries([...p.scenarios].map(([name, s]) => [name, secondOf(s)])) } : {}
+      this.recorder.addSecond({ ...total, ...scenarios }, vus)
       this.destroy(p)
     }
   }
 
   private destroy(p: Pending): void {
-    p.latency.destroy()
-    p.serviceTime.destroy()
+    for (const part of [p, ...p.scenarios.values()]) {
+      part.latency.destroy()
+      part.serviceTime.destroy()
+    }
   }
 }

@@ -1,5 +1,5 @@
-import type { ResolvedLoadConfig } from '../../config/schemas.ts'
-import type { ConfigProblem } from '../../errors.ts'
+import type { ResolvedLoadConfig, ResolvedRunConfig, ResolvedScenario, ScenariosConfig } from '../../core/load-config.ts'
+import type { ConfigProblem } from '../../core/errors.ts'
 
 /** The i-th of n whole parts of `total`: parts differ by at most one and add up to `total`. */
 export function part(total: number, n: number, i: number): number {
@@ -14,19 +14,37 @@ export function splitProblems(config: ResolvedLoadConfig, n: number, path: strin
   const vus = 'vus' in config ? config.vus : 'maxVUs' in config ? config.maxVUs : undefined
   if (vus !== undefined && vus < n) {
     const field = 'vus' in config ? 'vus' : 'maxVUs'
-    return [{ path: field, message: `is ${vus}, fewer than the ${n} ${path} sharing the load; give every one at least one VU (${field} ≥ ${n}) or use fewer ${path}` }]
+    return [
+      {
+        path: field,
+        message: `is ${vus}, fewer than the ${n} ${path} sharing the load; give every one at least one VU (${field} ≥ ${n}) or use fewer ${path}`,
+      },
+    ]
   }
   if (config.executor === 'ramping-vus' && Math.max(config.startVUs, ...config.stages.map((s) => s.target)) < n) {
-    return [{ path: 'stages', message: `peak at fewer VUs than the ${n} ${path} sharing the load; raise a stage target to at least ${n} or use fewer ${path}` }]
+    return [
+      {
+        path: 'stages',
+        message: `peak at fewer VUs than the ${n} ${path} sharing the load; raise a stage target to at least ${n} or use fewer ${path}`,
+      },
+    ]
   }
   return []
 }
 
 /**
  * The load of shard i of n: VUs, iteration counts and rates split exactly (whole parts that
- * add up to the total; rates divided, with arrivals interleaved by phase), durations kept.
+ * add up to the total; rates divided, with arrivals interleaved by phase), durations kept. A
+ * config with scenarios has each scenario split so, its startTime kept.
  */
-export function splitConfig(config: ResolvedLoadConfig, n: number, i: number): ResolvedLoadConfig {
+export function splitConfig<C extends ResolvedRunConfig>(config: C, n: number, i: number): C {
+  if (config.executor !== 'scenarios') return splitLoad(config as ResolvedLoadConfig, n, i) as C
+  const { workers: _workers, distributed: _distributed, ...rest } = config as ScenariosConfig
+  const scenarios = Object.fromEntries(Object.entries(rest.scenarios).map(([name, s]) => [name, splitLoad(s, n, i) as ResolvedScenario]))
+  return { ...rest, scenarios } as C
+}
+
+function splitLoad(config: ResolvedLoadConfig, n: number, i: number): ResolvedLoadConfig {
   const c = { ...config }
   delete c.workers
   delete c.distributed
@@ -44,7 +62,13 @@ export function splitConfig(config: ResolvedLoadConfig, n: number, i: number): R
     case 'constant-arrival-rate':
       return { ...c, rate: c.rate / n, phase: i / n, ...vuPools(c, n, i) }
     case 'ramping-arrival-rate':
-      return { ...c, startRate: c.startRate / n, stages: c.stages.map((s) => ({ ...s, target: s.target / n })), phase: i / n, ...vuPools(c, n, i) }
+      return {
+        ...c,
+        startRate: c.startRate / n,
+        stages: c.stages.map((s) => ({ ...s, target: s.target / n })),
+        phase: i / n,
+        ...vuPools(c, n, i),
+      }
   }
 }
 

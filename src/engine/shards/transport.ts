@@ -1,3 +1,4 @@
+import type { DroppedMessages } from '../../core/result.ts'
 import type { ShardCommand, ShardMessage, ShardSpec } from './protocol.ts'
 
 /** How a coordinator reaches its shards: worker threads in this process, or drivers over Redis. */
@@ -14,6 +15,8 @@ export interface ShardTransport {
    */
   open(specs: ShardSpec[], on: (m: ShardMessage) => void): Promise<string[]>
   send(shard: number | 'all', command: ShardCommand): void
+  /** Messages the transport dropped as unsigned, forged, replayed or invalid (drivers), for the result. */
+  dropped?(): DroppedMessages
   /** Always called, on every path: threads terminated, streams and claims removed. */
   close(): Promise<void>
 }

@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads'
-import { PerfError } from '../../errors.ts'
+import { PerfError } from '../../core/errors.ts'
 import type { ShardCommand, ShardMessage, ShardSpec } from '../shards/protocol.ts'
 import type { ShardTransport } from '../shards/transport.ts'
 
-// src runs as .ts (Node strips the types), the published package as .js.
-const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-main.ts' : './worker-main.js', import.meta.url)
+// src runs as .ts (Node strips the types), the published package as .js. Threads started from
+// src resolve `vitest-perf/load` to src too (the package's "vitest-perf-source" export condition),
+// so this repository's tests and examples never run a stale dist/.
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const ENTRY = new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url)
+const EXEC_ARGV = FROM_SOURCE ? [...process.execArgv, '--conditions=vitest-perf-source'] : undefined
 
 /** Shards as worker threads of this process, each with its own event loop. */
 export class ThreadTransport implements ShardTransport {
@@ -29,7 +33,7 @@ export class ThreadTransport implements ShardTransport {
         } else on({ type: 'failed', shard, message })
       }
       for (const spec of specs) {
-        const w = new Worker(ENTRY, { workerData: spec })
+        const w = new Worker(ENTRY, { workerData: spec, execArgv: EXEC_ARGV })
         let done = false
         w.on('message', (m: ShardMessage) => {
           if (m.type === 'done') done = true

@@ -1,16 +1,17 @@
 import type { MongoClient } from 'mongodb'
-import { PerfInfraError } from '../../errors.ts'
-import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { PerfInfraError } from '../../core/errors.ts'
+import { importOptional } from '../../core/optional-package.ts'
+import type { ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
 import { startLocalServer } from '../local-server.ts'
-import { containerServer } from '../providers/testcontainers.ts'
+import { containerServer, localPorts } from '../providers/testcontainers.ts'
 import { makeTempDir } from '../temp-dir.ts'
 import type { RunningServer } from '../types.ts'
 import { fixtureOn, parseServerUrl, urlServer, type UrlParts } from '../util.ts'
 import { which } from '../which.ts'
 
 async function withClient<T>(url: string, fn: (c: MongoClient) => Promise<T>): Promise<T> {
-  const { MongoClient: Client } = await optionalImport<typeof import('mongodb')>('mongodb', 'vitest-perf talks to MongoDB through it')
+  const { MongoClient: Client } = await importOptional<typeof import('mongodb')>('mongodb', 'the mongodb fixture')
   const c = new Client(url, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000, directConnection: !url.startsWith('mongodb+srv:') })
   await c.connect()
   try {
@@ -24,7 +25,13 @@ const serverVersion = (url: string) => withClient(url, async (c) => String((awai
 
 /** Parses a MongoDB URL into its parts; the path names the admin database. */
 export function parseMongoUrl(url: string): UrlParts {
-  return parseServerUrl('mongodb', url, { protocols: ['mongodb:', 'mongodb+srv:'], port: 27017, user: '', database: 'admin', example: 'mongodb://[user:password@]127.0.0.1:27017/database' })
+  return parseServerUrl('mongodb', url, {
+    protocols: ['mongodb:', 'mongodb+srv:'],
+    port: 27017,
+    user: '',
+    database: 'admin',
+    example: 'mongodb://[user:password@]127.0.0.1:27017/database',
+  })
 }
 
 /** The URL of database `database` on the server of `base`, keeping credentials and options. */
@@ -38,6 +45,7 @@ export function mongoUrlFor(base: string, database: string): string {
 export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string> } = {
   service: 'mongodb',
   urlEnv: 'VITEST_PERF_MONGODB_URL',
+  client: 'mongodb',
   defaultImage: 'mongo:7',
   baseUrls: new WeakMap(),
 
@@ -48,10 +56,13 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
   },
 
   async testcontainers(options) {
-    const { MongoDBContainer } = await optionalImport<typeof import('@testcontainers/mongodb')>('@testcontainers/mongodb', 'for the testcontainers provider')
+    const { MongoDBContainer } = await importOptional<typeof import('@testcontainers/mongodb')>(
+      '@testcontainers/mongodb',
+      'the testcontainers provider of mongodb',
+    )
     const image = options.image ?? process.env.VITEST_PERF_MONGODB_IMAGE ?? this.defaultImage
     let base = ''
-    const server = await containerServer('mongodb', new MongoDBContainer(image), 'unknown', async (started) => {
+    const server = await containerServer('mongodb', new (localPorts(MongoDBContainer))(image), 'unknown', async (started) => {
       base = started.getConnectionString()
       return { ...parseMongoUrl(base), version: await serverVersion(base) }
     })
@@ -61,22 +72,47 @@ export const mongodb: ServiceDriver & { baseUrls: WeakMap<RunningServer, string>
 
   async local(options) {
     const binary = which('mongod')
-    if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'mongod not found on PATH; fix: install MongoDB Community Server (Debian has no package), set VITEST_PERF_MONGODB_URL, or use Docker')
+    if (!binary)
+      throw new PerfInfraError(
+        'PERF_INFRA_BINARY_MISSING',
+        'mongod not found on PATH; fix: install MongoDB Community Server (Debian has no package), set VITEST_PERF_MONGODB_URL, or use Docker',
+      )
     const dir = makeTempDir('mongod')
     const port = options.port ?? (await freePort())
     const base = `mongodb://127.0.0.1:${port}/admin`
-    const lifecycle = await startLocalServer('mongodb', {
-      name: 'mongodb (local)',
-      command: binary,
-      // mongod 6.1+ refuses --nojournal: durability cannot be turned off there; recorded as 'durable'.
-      args: ['--dbpath', dir.path, '--port', String(port), '--bind_ip', '127.0.0.1', ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v])],
-      ready: async () => (await serverVersion(base)) !== '',
-      timeoutMs: 30_000,
-      stopSignal: 'SIGTERM',
-    }, dir, port)
+    const lifecycle = await startLocalServer(
+      'mongodb',
+      {
+        name: 'mongodb (local)',
+        command: binary,
+        // mongod 6.1+ refuses --nojournal: durability cannot be turned off there; recorded as 'durable'.
+        args: [
+          '--dbpath',
+          dir.path,
+          '--port',
+          String(port),
+          '--bind_ip',
+          '127.0.0.1',
+          ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v]),
+        ],
+        ready: async () => (await serverVersion(base)) !== '',
+        timeoutMs: 30_000,
+        stopSignal: 'SIGTERM',
+      },
+      dir,
+      port,
+    )
     const server: RunningServer = {
-      service: 'mongodb', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: 'admin',
-      version: await serverVersion(base), tuning: 'durable', ...lifecycle,
+      service: 'mongodb',
+      provider: 'local',
+      host: '127.0.0.1',
+      port,
+      user: '',
+      password: '',
+      database: 'admin',
+      version: await serverVersion(base),
+      tuning: 'durable',
+      ...lifecycle,
     }
     this.baseUrls.set(server, base)
     return server

