@@ -12,6 +12,16 @@ describe('baselines through vitest run', () => {
   const env = { BASELINES_DIR: dir, CI: '', GITHUB_ACTIONS: '' }
   const file = path.join(dir, 'checkout.perf.ts.json')
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  // The comparison's notes and drift from the run's results.json: why a verdict was what it was.
+  const judgement = () => {
+    const results = JSON.parse(readFileSync(path.join(fixtureDir('baselines'), 'perf-results/results.json'), 'utf8'))
+    const { notes, drift, metrics } = results.tests[0].results[0].baseline ?? {}
+    const cur = results.tests[0].results[0].repetitions.map((r: { probe?: unknown; otherCores?: number }) => [r.probe, r.otherCores])
+    const base = JSON.parse(readFileSync(file, 'utf8')).entries['checkout step'].repetitions.map(
+      (r: { probe?: unknown; otherCores?: number }) => [r.probe, r.otherCores],
+    )
+    return JSON.stringify({ notes, drift, reasons: metrics?.map((m: { reason?: string }) => m.reason), base, cur })
+  }
 
   it('writes a missing baseline when run by hand', () => {
     const run = runFixture('baselines', [], env)
@@ -29,7 +39,7 @@ describe('baselines through vitest run', () => {
 
   it('fails a 20 % slowdown as a REGRESSION with the table', () => {
     const run = runFixture('baselines', [], { ...env, CI: 'true', SLOWDOWN: '1.2' })
-    expect(run.status, run.output).toBe(1)
+    expect(run.status, `${run.output}\n${judgement()}`).toBe(1)
     expect(run.output).toMatch(/PerfRegressionError: REGRESSION \((minor|major|critical)\) against the baseline of "checkout step"/)
     expect(run.output).toMatch(/latency\.p50\s+\S+ms\s+\S+ms\s+\+\d+\.\d%\s+\[\+/)
   })
