@@ -166,6 +166,11 @@ async function main(teardown: Teardown, interrupted: AbortSignal): Promise<void>
     const share = (ranCpu - neighbourAt.cpu) / Math.max(1, neighbour.onMs() - neighbourAt.on)
     console.log(`neighbour: busy for ${(share * 100).toFixed(0)} % of the time it was switched on (its own CPU time, from /proc)`)
     if (share < 0.3) console.log('  WARNING: the neighbour hardly ran; the neighbour rows below do not describe a busy neighbour')
+  } else {
+    // Its /proc entry is gone (or was at the start of the recording): it did not run at all.
+    console.log(
+      `WARNING: the neighbour process is gone (${neighbour.gone() ?? 'no /proc entry'}); the neighbour rows below do not describe a busy neighbour`,
+    )
   }
   if (args.save) {
     await saveRecorded(args.save, recorded, knob.slice(1))

@@ -172,6 +172,8 @@ export interface Neighbour {
    * leaves it off): a neighbour whose busy spells know nothing of whose turn it is.
    */
   bursts(random: () => number): { stop(): void }
+  /** How it ended, when it has: its exit code or signal and when. */
+  gone(): string | undefined
 }
 
 /** A busy loop on one core, stopped (SIGSTOP) until on(); it exits by itself if we die. */
@@ -183,6 +185,11 @@ export function startNeighbour(teardown: Teardown): Neighbour {
     ? spawn(taskset, ['-c', String(core), process.execPath, '-e', loop], { stdio: 'ignore' })
     : spawn(process.execPath, ['-e', loop], { stdio: 'ignore' })
   teardown.add(`stop the neighbour (pid ${child.pid})`, () => stopChild(child))
+  // Two full runs of the bench had a neighbour that never ran (cause not found): say when it ends.
+  let gone: string | undefined
+  child.once('exit', (code, signal) => {
+    gone = `exited with ${signal ?? `code ${code}`} ${(performance.now() / 1000).toFixed(1)} s after the bench started`
+  })
   child.kill('SIGSTOP')
   let since: number | undefined
   let total = 0
@@ -202,6 +209,7 @@ export function startNeighbour(teardown: Teardown): Neighbour {
     on,
     off,
     onMs: () => total + (since === undefined ? 0 : performance.now() - since),
+    gone: () => gone,
     cpuMs() {
       const seconds = child.pid === undefined ? undefined : treeCpuSeconds(child.pid)
       return seconds === undefined ? undefined : seconds * 1000
