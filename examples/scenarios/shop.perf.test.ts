@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { durationScale, expectPerformance, http, perfTest, type HttpClient, type IterationContext } from 'vitest-perf'
 import { listenOnLoopback, type LoopbackService } from '../shared/loopback.ts'
+import { atLeast } from '../shared/real-time.ts'
 
 // A shop to load: product pages are fast, orders slower, the admin report slowest.
 const DELAY_MS: Record<string, number> = { '/products': 2, '/orders': 10, '/admin/report': 20 }
@@ -21,7 +22,6 @@ afterAll(async () => {
 
 // Written at full length; the demo runs 1/20 of it (3 s, the admin ramp from 1.5 s), and no scale
 // runs it shorter than that: the admin ramp must start in a later whole second than the run.
-const atLeast = (ms: number, realMs: number) => Math.max(ms, realMs / durationScale())
 const LENGTH = atLeast(60_000, 3_000)
 const ADMIN_START = LENGTH / 2
 

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import { durationScale, expectPerformance, perfTest, runLoad } from 'vitest-perf'
 import { DEGRADATION, ERROR_RATE, P99, PEAK_MEMORY_MB, peakRssMb } from './kpi.ts'
 import { startRuntime } from './runtime.ts'
+import { atLeast } from '../shared/real-time.ts'
 import { wallClock } from './wall-clock.ts'
 
 // Endurance with leak detection, written at its real length: 5 minutes of the mixed workflows
@@ -12,7 +13,7 @@ import { wallClock } from './wall-clock.ts'
 // 15 s of real time (shorter, its halves are a few seconds of p95s). The test timeout follows.
 
 const WRITTEN_MS = 5 * 60_000
-const SOAK_MS = Math.max(WRITTEN_MS, 15_000 / durationScale())
+const SOAK_MS = atLeast(WRITTEN_MS, 15_000)
 const RATE = 20
 
 perfTest(
