@@ -13,6 +13,8 @@ const E2E_SIDE_BY_SIDE = [
   'interrupt-partial-results',
 ]
 
+const E2E_TIMEOUTS = { testTimeout: 180_000, hookTimeout: 180_000 }
+
 export default defineConfig({
   // 'vitest-perf/load' first: an alias also matches the paths below its key.
   resolve: {
@@ -46,8 +48,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: E2E_SIDE_BY_SIDE.map((f) => `tests/e2e/${f}.test.ts`),
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
+          ...E2E_TIMEOUTS,
           sequence: { groupOrder: 3 },
         },
       },
@@ -57,8 +58,7 @@ export default defineConfig({
           name: 'e2e-timing',
           include: ['tests/e2e/**/*.test.ts'],
           exclude: E2E_SIDE_BY_SIDE.map((f) => `tests/e2e/${f}.test.ts`),
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
+          ...E2E_TIMEOUTS,
           fileParallelism: false,
           sequence: { groupOrder: 4 },
         },
