@@ -4,6 +4,8 @@ import type { ServiceFixture } from '../infra/types.ts'
 import type { Fault } from './fault.ts'
 
 type Closeable = { end(): Promise<void> }
+/** A connection and the id its server knows it by (PostgreSQL backend pid, MySQL thread id). */
+type Held = { conn: Closeable; id: number }
 
 async function pgClient(url: string) {
   const { default: pg } = await importOptional<typeof import('pg')>('pg', 'a database fault on postgres')
@@ -24,9 +26,31 @@ function unsupported(fault: string, service: string): never {
   throw new PerfFaultError('PERF_FAULT_UNSUPPORTED', `${fault} is not available for ${service}; it works on postgres and mysql`)
 }
 
-async function closeAll(list: Closeable[]): Promise<void> {
-  await Promise.all(list.map((c) => c.end().catch(() => {})))
+async function closeAll(list: Held[]): Promise<void> {
+  await Promise.all(list.map((h) => h.conn.end().catch(() => {})))
   list.length = 0
+}
+
+async function openHeld(db: ServiceFixture): Promise<Held> {
+  if (db.service === 'postgres') {
+    const c = await pgClient(db.url)
+    return { conn: c, id: (c as unknown as { processID: number }).processID }
+  }
+  const c = await mysqlConn(db.url)
+  return { conn: c, id: c.threadId }
+}
+
+/** How many of these server-side ids still have a backend (a closed connection's backend exits a little later). */
+async function stillThere(db: ServiceFixture, conn: Closeable, ids: number[]): Promise<number> {
+  if (db.service === 'postgres') {
+    const c = conn as Awaited<ReturnType<typeof pgClient>>
+    return (await c.query('select count(*)::int as n from pg_stat_activity where pid = any($1::int[])', [ids])).rows[0].n
+  }
+  const c = conn as Awaited<ReturnType<typeof mysqlConn>>
+  const [[row]] = (await c.query('select count(*) as n from information_schema.processlist where id in (?)', [ids])) as unknown as [
+    [{ n: number }],
+  ]
+  return Number(row.n)
 }
 
 /**
@@ -34,7 +58,7 @@ async function closeAll(list: Closeable[]): Promise<void> {
  * (PostgreSQL 53300 too_many_connections, MySQL ER_CON_COUNT_ERROR) while existing ones go on.
  */
 export function connectionExhaustion(db: ServiceFixture, options: { connections?: number } = {}): Fault {
-  const held: Closeable[] = []
+  const held: Held[] = []
   let grabber: NodeJS.Timeout | undefined
   let grab: Promise<unknown> | undefined
   return {
@@ -42,16 +66,18 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
     async start() {
       let free: number
       if (db.service === 'postgres') {
-        const c = await pgClient(db.url)
-        held.push(c)
+        const h = await openHeld(db)
+        held.push(h)
+        const c = h.conn as Awaited<ReturnType<typeof pgClient>>
         const max = Number((await c.query('show max_connections')).rows[0].max_connections)
         const used = Number(
           (await c.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n,
         )
         free = max - used
       } else if (db.service === 'mysql') {
-        const c = await mysqlConn(db.url)
-        held.push(c)
+        const h = await openHeld(db)
+        held.push(h)
+        const c = h.conn as Awaited<ReturnType<typeof mysqlConn>>
         const [[max]] = (await c.query('select @@max_connections as n')) as unknown as [[{ n: number }]]
         const [[used]] = (await c.query(
           "select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'",
@@ -60,15 +86,23 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
         free = Number(max.n) - Number(used.n) + 1
       } else return unsupported('connectionExhaustion', db.service)
       const want = Math.min(free, options.connections ?? free)
-      const open = (): Promise<Closeable> => (db.service === 'postgres' ? pgClient(db.url) : mysqlConn(db.url))
+      const open = () => openHeld(db)
       for (let opened = 0; opened < want;) {
-        const batch = Math.min(10, want - opened)
+        const batch = Math.min(OPEN_AT_ONCE, want - opened)
         const results = await Promise.allSettled(Array.from({ length: batch }, () => open()))
         for (const r of results) if (r.status === 'fulfilled') held.push(r.value)
         opened += batch
         if (results.every((r) => r.status === 'rejected')) break
       }
       if (options.connections !== undefined) return
+      // The count above can be short: a backend that was exiting while we counted frees its slot
+      // only now. Take slots one at a time until the server refuses one, so the line after
+      // `await start()` meets a full server.
+      for (let extra = 0; extra < CONFIRM_FULL_ATTEMPTS; extra++) {
+        const c = await open().catch(() => undefined)
+        if (!c) break
+        held.push(c)
+      }
       // Connections the load held while we counted are released later, and a load's own short
       // connections race ours for the last slots: keep taking every slot that frees up, so the
       // server stays full for the whole fault (each refused attempt costs the server little).
@@ -76,9 +110,9 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
         if (grab) return
         grab = open()
           .then(
-            (c) => {
-              if (grabber === undefined) return c.end().catch(() => {})
-              held.push(c)
+            (h) => {
+              if (grabber === undefined) return h.conn.end().catch(() => {})
+              held.push(h)
             },
             () => {},
           )
@@ -89,33 +123,50 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
       clearInterval(grabber)
       grabber = undefined
       await grab
+      const ids = held.map((h) => h.id)
       await closeAll(held)
-      // The server frees a slot only once the backend behind a closed connection has exited:
-      // resolve when a new connection gets in, so the next line of a test can connect.
-      if (db.service === 'postgres' || db.service === 'mysql')
-        await waitForConnection(() => (db.service === 'postgres' ? pgClient(db.url) : mysqlConn(db.url)), db.service)
+      // The server frees a slot only once the backend behind a closed connection has exited, and
+      // backends exit one by one after their sockets close (later still through a container's port
+      // proxy): resolve when every held backend is gone, so the server is as it was before start().
+      if (db.service === 'postgres' || db.service === 'mysql') await waitUntilReleased(db, ids)
     },
   }
 }
 
 const RECONNECT_WITHIN_MS = 10_000
+/**
+ * Connections start() opens at once. Beside a load each login waits behind the load's, so batches
+ * of 10 took ~10 × a slow login (over 4 s for 100 slots in a container on a busy 2-core machine).
+ */
+const OPEN_AT_ONCE = 50
+/** How many slots beyond the counted free ones start() takes before it stops looking for a refusal. */
+const CONFIRM_FULL_ATTEMPTS = 50
 
-async function waitForConnection(open: () => Promise<Closeable>, service: string): Promise<void> {
+async function waitUntilReleased(db: ServiceFixture, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
   const deadline = performance.now() + RECONNECT_WITHIN_MS
-  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
-    try {
-      const c = await open()
-      await c.end().catch(() => {})
-      return
-    } catch (e) {
+  let conn: Closeable | undefined
+  try {
+    for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+      let why: string
+      try {
+        conn ??= (await openHeld(db)).conn
+        const left = await stillThere(db, conn, ids)
+        if (left === 0) return
+        why = `${left} of the ${ids.length} held connections still have a server process`
+      } catch (e) {
+        why = (e as Error).message
+      }
       if (performance.now() >= deadline) {
         throw new PerfFaultError(
           'PERF_FAULT_NOT_RECOVERED',
-          `connectionExhaustion(${service}).stop(): the server still refuses new connections ${RECONNECT_WITHIN_MS / 1000} s after the held ones were closed (${(e as Error).message}); check for other clients holding connections`,
+          `connectionExhaustion(${db.service}).stop(): the server has not released the held connections ${RECONNECT_WITHIN_MS / 1000} s after they were closed (${why}); check for other clients holding connections`,
         )
       }
       await new Promise((r) => setTimeout(r, wait))
     }
+  } finally {
+    await conn?.end().catch(() => {})
   }
 }
 

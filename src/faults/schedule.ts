@@ -94,17 +94,19 @@ export class FaultSchedule {
     const entry: Entry = { fault, window }
     this.active.add(entry)
     this.timers.push(this.clock.setTimeout(() => void this.end(entry), Math.max(0, this.t0 + at + duration - this.clock.now())))
-    try {
-      await fault.start()
-    } catch (e) {
-      window.error = `start failed: ${(e as Error).message}`
-    }
+    entry.starting = fault.start().catch((e: Error) => {
+      window.error = `start failed: ${e.message}`
+    })
+    await entry.starting
   }
 
   private end(entry: Entry): Promise<void> {
     // Stopped before its planned end (the run ended): the window ends now.
     entry.window.end = Math.min(entry.window.end, seconds(this.clock.now() - this.t0))
     entry.stopping ??= (async () => {
+      // A fault still starting when its window ends (a slow server) stops once it has started:
+      // stopping halfway would leave what start() takes after that in place.
+      await entry.starting
       try {
         await entry.fault.stop()
       } catch (e) {
@@ -125,6 +127,7 @@ export class FaultSchedule {
 interface Entry {
   fault: Fault
   window: FaultWindow
+  starting?: Promise<void>
   stopping?: Promise<void>
 }
 

@@ -2,11 +2,14 @@ import pg from 'pg'
 import { expect } from 'vitest'
 import { expectPerformance, perfTest } from 'vitest-perf'
 
-// Connection exhaustion injected 3 s into a run whose workflow opens a connection per iteration:
-// errors are classified, the window shows in the result and timeline, recovery is measured.
+// Connection exhaustion injected 2 s into a run whose workflow opens a connection per iteration:
+// errors are classified, the window shows in the result and timeline, recovery is measured. The
+// window is 4 s: filling ~100 slots with SCRAM logins takes the fault ~2 s on a busy 2-core machine,
+// and the server is full only from then on. 10 logins a second: at 30, the load's own logins beside
+// a busy neighbour core kept the one free core saturated (logins timed out before the fault began).
 perfTest('connection exhaustion during a run: classified errors, fault window, recovery time', async ({ postgres, faults, run }) => {
   const result = await run(
-    { executor: 'constant-arrival-rate', rate: 30, duration: '9s', maxVUs: 60 },
+    { executor: 'constant-arrival-rate', rate: 10, duration: '9s', maxVUs: 40 },
     async () => {
       const c = new pg.Client({ connectionString: postgres.url, connectionTimeoutMillis: 2000 })
       c.on('error', () => {})
@@ -17,14 +20,14 @@ perfTest('connection exhaustion during a run: classified errors, fault window, r
         await c.end().catch(() => {})
       }
     },
-    { faults: [{ at: '3s', duration: '2s', fault: faults.connectionExhaustion(postgres) }] },
+    { faults: [{ at: '2s', duration: '4s', fault: faults.connectionExhaustion(postgres) }] },
   )
   expect(result.errors.byKind, JSON.stringify(result.errors.byKind)).toHaveProperty(['53300 too_many_connections'])
   expect(result.errors.byKind['53300 too_many_connections'].count).toBeGreaterThan(10)
   const [impact] = result.faults!
   expect(impact.name).toBe('connection exhaustion (postgres)')
-  expect(impact.start).toBeGreaterThanOrEqual(2.9)
-  expect(impact.end - impact.start).toBeGreaterThanOrEqual(1.9)
+  expect(impact.start).toBeGreaterThanOrEqual(1.9)
+  expect(impact.end - impact.start).toBeGreaterThanOrEqual(3.9)
   expect(impact.error).toBeUndefined()
   expect(impact.errors).toBeGreaterThan(10)
   expect(impact.before.errorRate).toBe(0)
@@ -47,7 +50,13 @@ perfTest('a proxy toxic scheduled in a run shows as a latency window and recover
       async () => {
         await client.ping()
       },
-      { faults: [{ at: '2s', duration: '2s', fault: faults.toxic(proxy, { type: 'latency', attributes: { latency: 80 } }) }] },
+      {
+        faults: [{ at: '2s', duration: '2s', fault: faults.toxic(proxy, { type: 'latency', attributes: { latency: 80 } }) }],
+        // A Redis PING's p95 is ~2 ms before the fault; beside a busy neighbour core a calm second
+        // after it read 4.3 ms, over the default 1.5 × 2 + 1 ms. Recovered here means far below
+        // the toxic's 80 ms: within 4× of before.
+        recovery: { p95Factor: 4 },
+      },
     )
     const [impact] = result.faults!
     expect(impact.name).toBe('latency (downstream)')

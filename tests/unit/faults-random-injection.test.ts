@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { runLoad } from '../../src/run/run-load.ts'
 import { expandPlan, FaultSchedule } from '../../src/faults/schedule.ts'
+import { sleep } from '../../src/core/clock.ts'
+import { FakeClock } from '../helpers/fake-clock.ts'
 
 const noop = { name: 'flag', start: async () => {}, stop: async () => {} }
 
@@ -44,6 +46,25 @@ describe('random fault injection (failureRate)', () => {
     expect(windows).toHaveLength(2)
     expect(most).toBe(1)
     expect(windows[1].start).toBeGreaterThanOrEqual(windows[0].end)
+  })
+
+  it('a fault whose start outlasts its window is stopped after it has started, not halfway', async () => {
+    const clock = new FakeClock()
+    const log: string[] = []
+    const fault = {
+      name: 'slow start',
+      start: async () => {
+        log.push(`start ${clock.now()}`)
+        await sleep(300, undefined, clock)
+        log.push(`started ${clock.now()}`)
+      },
+      stop: async () => void log.push(`stop ${clock.now()}`),
+    }
+    const schedule = new FaultSchedule(0, [{ at: 100, duration: 100, fault }], clock)
+    await clock.run(sleep(1000, undefined, clock))
+    const windows = await clock.run(schedule.finish())
+    expect(log).toEqual(['start 100', 'started 400', 'stop 400'])
+    expect(windows).toEqual([{ name: 'slow start', start: 0.1, end: 0.2 }])
   })
 
   it('injects during a run: iterations fail while the fault is active, windows are recorded', async () => {
