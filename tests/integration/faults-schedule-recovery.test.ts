@@ -103,11 +103,17 @@ perfTest('a paused server stalls requests for the fault window, then they comple
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 })
   try {
     const result = await run(
-      { executor: 'constant-arrival-rate', rate: 40, duration: '5s', maxVUs: 100 },
+      { executor: 'constant-arrival-rate', rate: 40, duration: '6s', maxVUs: 100 },
       async () => {
         await client.ping()
       },
-      { faults: [{ at: '2s', duration: '1s', fault: faults.pauseServer(redis) }] },
+      {
+        faults: [{ at: '2s', duration: '1s', fault: faults.pauseServer(redis) }],
+        // As above: a sub-ms PING's p95 after the backlog drains can read a few ms on a noisy
+        // machine (CI once saw no second within 1.5 × + 1 ms in the two after it). Recovered
+        // here means far below the 1 s stall: within 4× of before, within three calm seconds.
+        recovery: { p95Factor: 4 },
+      },
     )
     expect(result.failed).toBe(0)
     expect(result.latency.max).toBeGreaterThan(700)
