@@ -2,6 +2,7 @@
 //   npm run bench:http            (-- --seconds 5 --rounds 3 --connections 50 --pipelining 1)
 // Targets: nginx-light (own config in a temp dir) and a Node http server, both on core 0.
 // Generators run one at a time on core 1 (taskset), each in its own process, rounds alternating.
+// `ours` is the http client on undici, `wire` the same client with transport: 'wire'.
 // Goals at 50 connections, in requests/s per core of the steady middle of each run: ours ≥ 1.0×
 // autocannon, ≥ 0.95× a bare undici dispatch loop (the most any undici-based client can reach) and
 // ≥ 0.75× wrk. The same figure over the whole call (set-up and tear-down included) is printed too.
@@ -91,8 +92,8 @@ function emit(m: Measured): void {
   process.stdout.write(JSON.stringify(m) + '\n')
 }
 
-async function ours(url: string): Promise<Measured> {
-  const api = http.client(url, { connections, pipelining, timeout: '5s' })
+async function ours(url: string, transport: 'undici' | 'wire'): Promise<Measured> {
+  const api = http.client(url, { connections, pipelining, timeout: '5s', transport })
   let done = 0
   const window = new SteadyWindow(() => done)
   let measuring = false
@@ -212,7 +213,7 @@ function child(core: number | undefined, role: string, extra: string[]): ChildPr
     : spawn('taskset', ['-c', String(core), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] })
 }
 
-function generator(core: number | undefined, role: 'ours' | 'autocannon' | 'undici', url: string): Promise<Measured> {
+function generator(core: number | undefined, role: 'ours' | 'wire' | 'autocannon' | 'undici', url: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const p = child(core, role, ['--url', url])
     let out = ''
@@ -323,9 +324,10 @@ async function main(): Promise<void> {
     for (const kind of targets) {
       const target = await startTarget(kind, targetCore, dir)
       try {
-        const runs: Runs = { ours: [], autocannon: [], wrk: [], undici: [] }
+        const runs: Runs = { ours: [], wire: [], autocannon: [], wrk: [], undici: [] }
         for (let round = 0; round < rounds; round++) {
           runs.ours.push(await generator(genCore, 'ours', target.url))
+          runs.wire.push(await generator(genCore, 'wire', target.url))
           runs.autocannon.push(await generator(genCore, 'autocannon', target.url))
           // wrk sends one request at a time per connection: it has no like-for-like figure with pipelining.
           if (hasWrk && pipelining === 1) runs.wrk.push(wrk(genCore, target.url))
@@ -347,7 +349,8 @@ async function main(): Promise<void> {
   )
 }
 
-type Runs = Record<'ours' | 'autocannon' | 'wrk' | 'undici', Measured[]>
+/** ours: the http client on undici (the default); wire: the same client with transport: 'wire'. */
+type Runs = Record<'ours' | 'wire' | 'autocannon' | 'wrk' | 'undici', Measured[]>
 
 function report(kind: string, runs: Runs): void {
   console.log(`${kind}:        req/s (median; each round)            CPU   per core   steady: req/s per core   p50 ms  p99 ms`)
@@ -368,17 +371,19 @@ function report(kind: string, runs: Runs): void {
       `  ${name.padEnd(10)} ${fmt(raw[name])}  ${rounds.padEnd(27)} ${(pick((m) => m.cpu) * 100).toFixed(0).padStart(3)}%  ${fmt(perCore[name])}  ${fmt(steady[name])}  (${list.map((m) => (m.steady ? Math.round(m.steady.requests / m.steady.cpuSeconds) : '-')).join(', ')})   ${msText(pick((m) => m.p50))}  ${msText(pick((m) => m.p99))}`,
     )
   }
-  const line = (label: string, anchor: string, goal: number) => {
-    if (perCore[anchor] === undefined) return
-    const r = steady.ours / steady[anchor]
+  const line = (ours: 'ours' | 'wire', label: string, anchor: string, goal: number) => {
+    if (perCore[anchor] === undefined || perCore[ours] === undefined) return
+    const r = steady[ours] / steady[anchor]
     console.log(
-      `  ours/${label.padEnd(10)} ${r.toFixed(2)} per core, steady (goal ≥ ${goal.toFixed(2)}) ${r >= goal ? 'OK' : 'MISS'}; ` +
-        `whole call ${(perCore.ours / perCore[anchor]).toFixed(2)}; raw req/s ${(raw.ours / raw[anchor]).toFixed(2)}`,
+      `  ${ours}/${label.padEnd(10)} ${r.toFixed(2)} per core, steady (goal ≥ ${goal.toFixed(2)}) ${r >= goal ? 'OK' : 'MISS'}; ` +
+        `whole call ${(perCore[ours] / perCore[anchor]).toFixed(2)}; raw req/s ${(raw[ours] / raw[anchor]).toFixed(2)}`,
     )
   }
-  line('autocannon', 'autocannon', 1)
-  line('undici', 'undici', 0.95)
-  line('wrk', 'wrk', 0.75)
+  for (const ours of ['ours', 'wire'] as const) {
+    line(ours, 'autocannon', 'autocannon', 1)
+    line(ours, 'undici', 'undici', 0.95)
+    line(ours, 'wrk', 'wrk', 0.75)
+  }
   console.log(
     '  (per core: requests per generator CPU second; steady: from 1 s after the first response to 1 s before the end, each round in brackets;\n' +
       '   undici: a bare dispatch loop, the ceiling of any undici client; latency: ours http_req_duration in µs, autocannon whole ms, wrk --latency)\n',
@@ -394,7 +399,9 @@ if (args.role === 'node-target') {
   server.keepAliveTimeout = 120_000
   server.listen(Number(args.port), '127.0.0.1')
 } else if (args.role === 'ours') {
-  emit(await ours(args.url!))
+  emit(await ours(args.url!, 'undici'))
+} else if (args.role === 'wire') {
+  emit(await ours(args.url!, 'wire'))
 } else if (args.role === 'autocannon') {
   emit(await cannon(args.url!))
 } else if (args.role === 'undici') {

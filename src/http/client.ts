@@ -45,6 +45,17 @@ export class HttpClient implements AsyncDisposable {
         keepAliveTimeout: o.keepAliveTimeout,
         connect: { timeout: o.timeouts.connect, ...(o.via === 'localhost' ? { lookup: guardedLookup } : {}) },
       },
+      ...(o.transport === 'wire'
+        ? {
+            wire: {
+              connectTimeout: o.timeouts.connect,
+              headersTimeout: o.timeouts.headers,
+              bodyTimeout: o.timeouts.body,
+              keepAliveTimeout: o.keepAliveTimeout ?? 4000,
+              guardLookup: o.via === 'localhost',
+            },
+          }
+        : {}),
     })
     this.state = { origin: o.origin, timeouts: o.timeouts, inflight: new InflightList(), pool: this.pool }
     this.defaults = { headers: o.headers, throwOnCheck: o.throwOnCheck, tagsFor: (endpoint, extra) => this.tagsFor(endpoint, extra) }

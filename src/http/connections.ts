@@ -1,10 +1,18 @@
 import { Client } from 'undici'
 import type { DispatchOptions } from './compile.ts'
+import { WireConnection, type WireOptions } from './wire.ts'
+
+/** What the pool needs of a connection: an undici Client, or our own (transport: 'wire'). */
+export interface Connection {
+  dispatch(opts: DispatchOptions, handler: PooledRequest): boolean
+  close(): Promise<void>
+  destroy(): Promise<void>
+}
 
 /** What the pool needs from a request: the handler undici calls, and a link for the wait queue. */
 export interface PooledRequest {
   opts: DispatchOptions
-  conn: Client | undefined
+  conn: Connection | undefined
   next: PooledRequest | undefined
   /** Aborted (and already failed) while it waited for a connection. */
   readonly cancelled: boolean
@@ -16,6 +24,8 @@ export interface ConnectionOptions {
   connections: number | undefined
   pipelining: number
   client: Client.Options
+  /** Set: connections are WireConnections with these options instead of undici Clients. */
+  wire?: WireOptions
 }
 
 /**
@@ -27,8 +37,8 @@ export interface ConnectionOptions {
 export class ConnectionPool {
   private readonly origin: string
   private readonly options: ConnectionOptions
-  private readonly clients: Client[] = []
-  private readonly free: Client[] = []
+  private readonly clients: Connection[] = []
+  private readonly free: Connection[] = []
   private head: PooledRequest | undefined
   private tail: PooledRequest | undefined
   private draining = false
@@ -49,7 +59,7 @@ export class ConnectionPool {
       return
     }
     req.conn = conn
-    conn.dispatch(req.opts, req as never)
+    conn.dispatch(req.opts, req)
   }
 
   /** Gives the request's slot back; called once the request ended either way. */
@@ -77,10 +87,14 @@ export class ConnectionPool {
     }
   }
 
-  private grow(): Client | undefined {
-    const { connections, pipelining, client } = this.options
+  private grow(): Connection | undefined {
+    const { connections, pipelining, client, wire } = this.options
     if (connections !== undefined && this.clients.length >= connections) return undefined
-    const conn = new Client(this.origin, { ...client, pipelining })
+    // Both call the request's handler methods (Exchange implements undici's DispatchHandler).
+    const conn: Connection =
+      wire === undefined
+        ? (new Client(this.origin, { ...client, pipelining }) as unknown as Connection)
+        : (new WireConnection(this.origin, wire) as unknown as Connection)
     this.clients.push(conn)
     for (let i = 1; i < pipelining; i++) this.free.push(conn)
     return conn

@@ -144,7 +144,7 @@ export function requestError(cause: unknown, request: string, timeouts: Timeouts
         'PERF_HTTP_REQUEST_INVALID',
         kind,
         request,
-        `undici rejected the request: ${detail}. Fix the method, path, headers or body.`,
+        `the request was refused before it was sent: ${detail}. Fix the method, path, headers or body.`,
         cause,
       )
     default:

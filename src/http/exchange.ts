@@ -1,8 +1,8 @@
-import type { Client, Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { realClock } from '../core/clock.ts'
 import type { IterationContext } from '../engine/context.ts'
 import type { CompiledRequest, DispatchOptions } from './compile.ts'
-import type { ConnectionPool, PooledRequest } from './connections.ts'
+import type { Connection, ConnectionPool, PooledRequest } from './connections.ts'
 import { PerfHttpCheckError, requestError } from './errors.ts'
 import { recordFailure, recordResponse } from './metrics.ts'
 import { ReceivedResponse } from './response.ts'
@@ -57,7 +57,7 @@ const settledNoop = () => {}
  */
 export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
   readonly opts: DispatchOptions
-  conn: Client | undefined = undefined
+  conn: Connection | undefined = undefined
   next: Exchange | undefined = undefined
   inflight = false
   inflightPrev: Exchange | undefined = undefined
@@ -138,6 +138,11 @@ export class Exchange implements Dispatcher.DispatchHandler, PooledRequest {
     const error = requestError(this.abortReason ?? err, this.label(), this.state.timeouts)
     if (ctx !== undefined) recordFailure(ctx, this.req, this.req.endpoint, error.code)
     reject(error)
+  }
+
+  /** Whether the body chunks are kept (readBody, body checks): the wire transport then copies them. */
+  get keepsData(): boolean {
+    return this.chunks !== undefined
   }
 
   get cancelled(): boolean {

@@ -65,6 +65,10 @@ export const clientOptionsSchema = z.strictObject(
         'Non-loopback hosts you own and allow load to: names, `*.suffix`, IPs, CIDR ranges (also `VITEST_PERF_ALLOW_HOSTS`, comma-separated).',
       ),
     throwOnCheck: z.boolean().default(false).describe('Default for every request: throw PerfHttpCheckError when a check fails.'),
+    transport: z
+      .enum(['undici', 'wire'], { error: (issue) => `must be 'undici' or 'wire', got ${show(issue.input)}` })
+      .default('undici')
+      .describe("Who speaks HTTP/1.1: undici, or `'wire'`, our own lean client on plain sockets (`http:` only)."),
   },
   { error: (issue) => `must be an object like { connections: 10, timeout: '5s' }, got ${show(issue.input)}` },
 )

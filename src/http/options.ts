@@ -15,6 +15,7 @@ export interface ResolvedClientOptions {
   keepAliveTimeout: number | undefined
   headers: Record<string, string>
   throwOnCheck: boolean
+  transport: 'undici' | 'wire'
 }
 
 /**
@@ -34,6 +35,12 @@ export function resolveClientOptions(
   if (!parsedOptions.ok) problems.push(...parsedOptions.problems.map((p) => (p.path === '' ? { ...p, path: 'options' } : p)))
   // The entries were checked by the schema; what is left to check is the environment variable.
   const allow = parseAllowList(parsedOptions.ok ? parsedOptions.data.allowHosts : [], env, problems)
+  if (origin.ok && parsedOptions.ok && parsedOptions.data.transport === 'wire' && origin.data.protocol !== 'http:') {
+    problems.push({
+      path: 'options.transport',
+      message: `'wire' speaks plain HTTP only, and ${origin.data.origin} is ${origin.data.protocol.slice(0, -1)}: use transport: 'undici' (the default) for TLS`,
+    })
+  }
   if (problems.length > 0 || !origin.ok || !parsedOptions.ok) throw new PerfHttpConfigError(problems, 'HTTP client options')
   const parsed = origin.data
   const o = parsedOptions.data
@@ -49,5 +56,6 @@ export function resolveClientOptions(
     keepAliveTimeout: o.keepAliveTimeout,
     headers: Object.fromEntries(Object.entries(o.headers).map(([name, value]) => [name.toLowerCase(), value])),
     throwOnCheck: o.throwOnCheck,
+    transport: o.transport,
   }
 }

@@ -25,6 +25,11 @@ export interface HttpClientOptions {
   allowHosts?: string[]
   /** Default for every request: throw PerfHttpCheckError when a check fails. Default false. */
   throwOnCheck?: boolean
+  /**
+   * Who speaks HTTP/1.1: `'undici'` (default) or `'wire'`, our own lean client on plain sockets
+   * (`http:` only; no TLS, proxies or compression). See docs/http.md for when to use it.
+   */
+  transport?: 'undici' | 'wire'
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})

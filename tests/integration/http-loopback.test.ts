@@ -21,8 +21,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
 })
 
-it.each(['127.0.0.1', 'localhost'])('%s is loaded without any allowlist', async (host) => {
-  await using api = http.client(`http://${host}:${port}`)
+it.each([
+  ['127.0.0.1', 'undici'],
+  ['localhost', 'undici'],
+  ['127.0.0.1', 'wire'],
+  ['localhost', 'wire'],
+] as const)('%s is loaded without any allowlist (%s)', async (host, transport) => {
+  await using api = http.client(`http://${host}:${port}`, { transport })
   const res = await api.get('/', undefined, { readBody: true })
   expect(res.status).toBe(200)
   expect(res.text()).toBe('ok')

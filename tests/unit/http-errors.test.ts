@@ -18,7 +18,7 @@ describe('requestError maps undici and socket errors to stable codes', () => {
     ['UND_ERR_ABORTED', 'PERF_HTTP_ABORTED', 'gracefulStop'],
     ['UND_ERR_CLOSED', 'PERF_HTTP_CLIENT_CLOSED', 'after runLoad() returns'],
     ['UND_ERR_DESTROYED', 'PERF_HTTP_CLIENT_CLOSED', 'after runLoad() returns'],
-    ['UND_ERR_INVALID_ARG', 'PERF_HTTP_REQUEST_INVALID', 'undici rejected the request'],
+    ['UND_ERR_INVALID_ARG', 'PERF_HTTP_REQUEST_INVALID', 'the request was refused before it was sent'],
     ['EHOSTUNREACH', 'PERF_HTTP_REQUEST_FAILED', 'EHOSTUNREACH: boom'],
   ])('%s → %s', (kind, code, message) => {
     const cause = fake(kind)
