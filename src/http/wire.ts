@@ -14,7 +14,7 @@ export interface WireHandler {
   /** True when onResponseData keeps the chunks it gets (they are copied out of the shared read buffer). */
   readonly keepsData?: boolean
   onRequestStart?(controller: WireController, context: object): void
-  onResponseStart?(controller: WireController, status: number, headers: Record<string, string | string[]>, message: string): void
+  onResponseStart?(controller: WireController, status: number, headers: Record<string, string | string[]>): void
   onResponseData?(controller: WireController, chunk: Buffer): void
   onResponseEnd?(controller: WireController, trailers: Record<string, string | string[]>): void
   onResponseError?(controller: WireController | null, err: Error): void
@@ -34,7 +34,6 @@ export interface WireOptions {
   guardLookup: boolean
 }
 
-const CRLF = 0x0a0d // '\r\n' read as a little-endian uint16
 const HEAD_END = Buffer.from('\r\n\r\n')
 const MAX_HEAD = 64 * 1024
 const NO_CONTEXT = Object.freeze({})
@@ -75,7 +74,7 @@ const serialized = new WeakMap<DispatchOptions, { host: string; bytes: Buffer }>
 const BAD_VALUE = /[\r\n\0]/
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-export function serializeRequest(opts: DispatchOptions, host: string): Buffer {
+function serializeRequest(opts: DispatchOptions, host: string): Buffer {
   const frozen = Object.isFrozen(opts)
   const cached = frozen ? serialized.get(opts) : undefined
   if (cached !== undefined && cached.host === host) return cached.bytes
@@ -136,7 +135,6 @@ export class WireConnection {
   private socket: Socket | undefined
   private first: Pending | undefined
   private last: Pending | undefined
-  private inFlight = 0
   private closing: (() => void) | undefined
   private closed = false
   // Parser state of the response at the head of the queue.
@@ -175,7 +173,6 @@ export class WireConnection {
       this.first = this.last = p
       this.since = ticker.now
     } else this.last = this.last.next = p
-    this.inFlight++
     const socket = this.socket ?? this.open()
     handler.onRequestStart?.(p, NO_CONTEXT)
     if (p.done) return true
@@ -273,7 +270,6 @@ export class WireConnection {
     }
     const status = Number(head.slice(9, 12))
     const eol = head.indexOf('\r\n')
-    const message = (eol === -1 ? head.slice(13) : head.slice(13, eol)).trim()
     const headers: Record<string, string | string[]> = {}
     let length = -1
     let chunked = false
@@ -313,7 +309,7 @@ export class WireConnection {
     }
     this.reading = true
     this.since = ticker.now
-    p.handler.onResponseStart?.(p, status, headers, message)
+    p.handler.onResponseStart?.(p, status, headers)
     return p.done ? Head.Failed : Head.Started
   }
 
@@ -371,12 +367,11 @@ export class WireConnection {
     if (this.first === undefined) this.last = undefined
     p.next = undefined
     p.done = true
-    this.inFlight--
     this.since = this.idleSince = ticker.now
     const keep = this.keepAlive
     p.handler.onResponseEnd?.(p, NO_TRAILERS)
     if (!keep) this.fail(codeError('UND_ERR_SOCKET', 'the server closed the connection (connection: close)'))
-    else if (this.inFlight === 0 && this.closing !== undefined) this.shut()
+    else if (this.first === undefined && this.closing !== undefined) this.shut()
   }
 
   /** Fails every request on this connection (`only` first) and drops the socket; the next dispatch reconnects. */
@@ -387,7 +382,6 @@ export class WireConnection {
     this.reading = false
     let p = this.first
     this.first = this.last = undefined
-    this.inFlight = 0
     if (socket !== undefined) {
       ticker.delete(this)
       socket.destroy()
@@ -427,7 +421,7 @@ export class WireConnection {
     if (this.closed) return Promise.resolve()
     return new Promise((resolve) => {
       this.closing = resolve
-      if (this.inFlight === 0) this.shut()
+      if (this.first === undefined) this.shut()
     })
   }
 
@@ -459,7 +453,7 @@ function own(p: Pending, chunk: Buffer): Buffer {
   return p.handler.keepsData === true ? Buffer.from(chunk) : chunk
 }
 
-const CRLF_BYTES = Buffer.from([CRLF & 0xff, CRLF >> 8])
+const CRLF_BYTES = Buffer.from('\r\n')
 
 /**
  * One coarse timer for every wire connection (as undici's fast timers): timeouts cost nothing per
