@@ -4,8 +4,6 @@ import type { ServiceFixture } from '../infra/types.ts'
 import type { Fault } from './fault.ts'
 
 type Closeable = { end(): Promise<void> }
-/** A connection and the id its server knows it by (PostgreSQL backend pid, MySQL thread id). */
-type Held = { conn: Closeable; id: number }
 
 async function pgClient(url: string) {
   const { default: pg } = await importOptional<typeof import('pg')>('pg', 'a database fault on postgres')
@@ -31,23 +29,44 @@ async function closeAll(list: Held[]): Promise<void> {
   list.length = 0
 }
 
+/** A connection and the id its server knows it by (PostgreSQL backend pid, MySQL thread id). */
+type Held =
+  | { service: 'postgres'; conn: Awaited<ReturnType<typeof pgClient>>; id: number }
+  | { service: 'mysql'; conn: Awaited<ReturnType<typeof mysqlConn>>; id: number }
+
+/** Opens a connection to a postgres or mysql fixture (callers check the service first). */
 async function openHeld(db: ServiceFixture): Promise<Held> {
   if (db.service === 'postgres') {
-    const c = await pgClient(db.url)
-    return { conn: c, id: (c as unknown as { processID: number }).processID }
+    const conn = await pgClient(db.url)
+    return { service: 'postgres', conn, id: (conn as unknown as { processID: number }).processID }
   }
-  const c = await mysqlConn(db.url)
-  return { conn: c, id: c.threadId }
+  const conn = await mysqlConn(db.url)
+  return { service: 'mysql', conn, id: conn.threadId }
+}
+
+/** Connection slots the server has left, counted on `h`. */
+async function freeSlots(h: Held): Promise<number> {
+  if (h.service === 'postgres') {
+    const max = Number((await h.conn.query('show max_connections')).rows[0].max_connections)
+    const used = Number(
+      (await h.conn.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n,
+    )
+    return max - used
+  }
+  const [[max]] = (await h.conn.query('select @@max_connections as n')) as unknown as [[{ n: number }]]
+  const [[used]] = (await h.conn.query(
+    "select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'",
+  )) as unknown as [[{ n: string }]]
+  // A SUPER user may open one connection beyond the limit.
+  return Number(max.n) - Number(used.n) + 1
 }
 
 /** How many of these server-side ids still have a backend (a closed connection's backend exits a little later). */
-async function stillThere(db: ServiceFixture, conn: Closeable, ids: number[]): Promise<number> {
-  if (db.service === 'postgres') {
-    const c = conn as Awaited<ReturnType<typeof pgClient>>
-    return (await c.query('select count(*)::int as n from pg_stat_activity where pid = any($1::int[])', [ids])).rows[0].n
+async function stillThere(h: Held, ids: number[]): Promise<number> {
+  if (h.service === 'postgres') {
+    return (await h.conn.query('select count(*)::int as n from pg_stat_activity where pid = any($1::int[])', [ids])).rows[0].n
   }
-  const c = conn as Awaited<ReturnType<typeof mysqlConn>>
-  const [[row]] = (await c.query('select count(*) as n from information_schema.processlist where id in (?)', [ids])) as unknown as [
+  const [[row]] = (await h.conn.query('select count(*) as n from information_schema.processlist where id in (?)', [ids])) as unknown as [
     [{ n: number }],
   ]
   return Number(row.n)
@@ -64,32 +83,14 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
   return {
     name: `connection exhaustion (${db.service})`,
     async start() {
-      let free: number
-      if (db.service === 'postgres') {
-        const h = await openHeld(db)
-        held.push(h)
-        const c = h.conn as Awaited<ReturnType<typeof pgClient>>
-        const max = Number((await c.query('show max_connections')).rows[0].max_connections)
-        const used = Number(
-          (await c.query('select count(*)::int as n from pg_stat_activity where backend_type = $1', ['client backend'])).rows[0].n,
-        )
-        free = max - used
-      } else if (db.service === 'mysql') {
-        const h = await openHeld(db)
-        held.push(h)
-        const c = h.conn as Awaited<ReturnType<typeof mysqlConn>>
-        const [[max]] = (await c.query('select @@max_connections as n')) as unknown as [[{ n: number }]]
-        const [[used]] = (await c.query(
-          "select variable_value as n from information_schema.global_status where variable_name = 'THREADS_CONNECTED'",
-        )) as unknown as [[{ n: string }]]
-        // A SUPER user may open one connection beyond the limit.
-        free = Number(max.n) - Number(used.n) + 1
-      } else return unsupported('connectionExhaustion', db.service)
+      if (db.service !== 'postgres' && db.service !== 'mysql') return unsupported('connectionExhaustion', db.service)
+      const first = await openHeld(db)
+      held.push(first)
+      const free = await freeSlots(first)
       const want = Math.min(free, options.connections ?? free)
-      const open = () => openHeld(db)
       for (let opened = 0; opened < want;) {
         const batch = Math.min(OPEN_AT_ONCE, want - opened)
-        const results = await Promise.allSettled(Array.from({ length: batch }, () => open()))
+        const results = await Promise.allSettled(Array.from({ length: batch }, () => openHeld(db)))
         for (const r of results) if (r.status === 'fulfilled') held.push(r.value)
         opened += batch
         if (results.every((r) => r.status === 'rejected')) break
@@ -99,7 +100,7 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
       // only now. Take slots one at a time until the server refuses one, so the line after
       // `await start()` meets a full server.
       for (let extra = 0; extra < CONFIRM_FULL_ATTEMPTS; extra++) {
-        const c = await open().catch(() => undefined)
+        const c = await openHeld(db).catch(() => undefined)
         if (!c) break
         held.push(c)
       }
@@ -108,7 +109,7 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
       // server stays full for the whole fault (each refused attempt costs the server little).
       grabber = setInterval(() => {
         if (grab) return
-        grab = open()
+        grab = openHeld(db)
           .then(
             (h) => {
               if (grabber === undefined) return h.conn.end().catch(() => {})
@@ -128,12 +129,12 @@ export function connectionExhaustion(db: ServiceFixture, options: { connections?
       // The server frees a slot only once the backend behind a closed connection has exited, and
       // backends exit one by one after their sockets close (later still through a container's port
       // proxy): resolve when every held backend is gone, so the server is as it was before start().
-      if (db.service === 'postgres' || db.service === 'mysql') await waitUntilReleased(db, ids)
+      await waitUntilReleased(db, ids)
     },
   }
 }
 
-const RECONNECT_WITHIN_MS = 10_000
+const RELEASE_WITHIN_MS = 10_000
 /**
  * Connections start() opens at once. Beside a load each login waits behind the load's, so batches
  * of 10 took ~10 × a slow login (over 4 s for 100 slots in a container on a busy 2-core machine).
@@ -144,14 +145,14 @@ const CONFIRM_FULL_ATTEMPTS = 50
 
 async function waitUntilReleased(db: ServiceFixture, ids: number[]): Promise<void> {
   if (ids.length === 0) return
-  const deadline = performance.now() + RECONNECT_WITHIN_MS
-  let conn: Closeable | undefined
+  const deadline = performance.now() + RELEASE_WITHIN_MS
+  let checker: Held | undefined
   try {
     for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
       let why: string
       try {
-        conn ??= (await openHeld(db)).conn
-        const left = await stillThere(db, conn, ids)
+        checker ??= await openHeld(db)
+        const left = await stillThere(checker, ids)
         if (left === 0) return
         why = `${left} of the ${ids.length} held connections still have a server process`
       } catch (e) {
@@ -160,13 +161,13 @@ async function waitUntilReleased(db: ServiceFixture, ids: number[]): Promise<voi
       if (performance.now() >= deadline) {
         throw new PerfFaultError(
           'PERF_FAULT_NOT_RECOVERED',
-          `connectionExhaustion(${db.service}).stop(): the server has not released the held connections ${RECONNECT_WITHIN_MS / 1000} s after they were closed (${why}); check for other clients holding connections`,
+          `connectionExhaustion(${db.service}).stop(): the server has not released the held connections ${RELEASE_WITHIN_MS / 1000} s after they were closed (${why}); check for other clients holding connections`,
         )
       }
       await new Promise((r) => setTimeout(r, wait))
     }
   } finally {
-    await conn?.end().catch(() => {})
+    await checker?.conn.end().catch(() => {})
   }
 }
 
